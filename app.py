@@ -1,0 +1,66 @@
+"""Wiring only: blueprints, WebSocket hooks and stream handlers delegate to ``chalicelib``.
+
+The ``@app.on_ws_*`` decorators must stay in this module (on a Blueprint Chalice registers
+them without its wrapper). Settings are read lazily, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from chalice import Chalice, CORSConfig
+from chalice.app import DynamoDBEvent, WebsocketEvent
+
+from chalicelib.auth.routes import bp as auth_routes
+from chalicelib.core.db import table_name
+from chalicelib.core.settings import get_settings
+from chalicelib.messaging import fanout
+from chalicelib.realtime import service as realtime
+from chalicelib.rooms.routes import bp as room_routes
+
+app = Chalice(app_name="incident-response")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+
+_origin = os.environ.get("CORS_ALLOW_ORIGIN", "").strip()
+if _origin:
+    # The SPA (CloudFront) and the API (execute-api) are different origins on AWS.
+    app.api.cors = CORSConfig(allow_origin=_origin, allow_headers=["Authorization", "Content-Type"],
+                              max_age=600)
+
+app.register_blueprint(auth_routes)
+app.register_blueprint(room_routes)
+
+
+# ------------------------------------------------------------------------------ WebSocket
+@app.on_ws_connect()
+def ws_connect(event: WebsocketEvent) -> dict[str, int]:
+    """``$connect``: a valid single-use ticket or HTTP 401."""
+    return realtime.connect(event.connection_id, event.to_dict().get("queryStringParameters"))
+
+
+@app.on_ws_message()
+def ws_message(event: WebsocketEvent) -> dict[str, int]:
+    """``$default``: every client frame."""
+    return realtime.handle_frame(event.connection_id, event.to_dict().get("body"))
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: WebsocketEvent) -> dict[str, int]:
+    """``$disconnect``."""
+    return realtime.disconnect(event.connection_id)
+
+
+# ------------------------------------------------------------------------ stream fan-out
+# The ARN is a placeholder at package time; the merge template points the event source
+# at the real stream with Fn::GetAtt, and the local gateway reads the table name from it.
+MESSAGES_STREAM_ARN = (
+    f"arn:aws:dynamodb:{get_settings().region}:000000000000:table/"
+    f"{table_name('messages')}/stream/placeholder"
+)
+
+
+@app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
+def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
+    """Messages table stream → every subscribed connection."""
+    return fanout.handle_batch(event.to_dict(), event.context)

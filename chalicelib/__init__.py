@@ -1,0 +1,1 @@
+"""Lambda code of the incident response system, one package per domain."""

@@ -1,0 +1,285 @@
+"""Authentication use cases: login with lockout, refresh rotation, logout, WebSocket tickets."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+
+from chalicelib.auth.directory import DirectoryUser, LdapDirectory, get_directory, parse_login_name
+from chalicelib.auth.models import (
+    LoginFailureModel,
+    RefreshTokenModel,
+    SessionModel,
+    UserModel,
+    WsTicketModel,
+)
+from chalicelib.auth.tokens import digest, issue_access_token, new_secret, verify_access_token
+from chalicelib.core import clock
+from chalicelib.core.db import bind_models
+from chalicelib.core.errors import AccountLocked, InvalidCredentials, Unauthorized
+from chalicelib.core.observability import logger, metrics
+from chalicelib.core.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    display_name: str
+    department: str
+    is_admin: bool
+    session_id: str
+
+    def public(self) -> dict[str, Any]:
+        """The user object of the contract."""
+        data = asdict(self)
+        data.pop("session_id")
+        return data
+
+
+# ---------------------------------------------------------------------------------- login
+def login(username: str, password: str, directory: LdapDirectory | None = None) -> dict[str, Any]:
+    """Check the lockout, ask AD, and open a session; returns the token response."""
+    settings = get_settings()
+    bind_models(settings)
+    key = parse_login_name(username, settings).lockout_key
+    _raise_if_locked(key, settings)
+    try:
+        person = (directory or get_directory(settings)).authenticate(username, password)
+    except InvalidCredentials:
+        _record_failure(key, settings)
+        metrics.add_metric(name="LoginFailures", unit="Count", value=1)
+        raise
+    _clear_failures(key)
+    user = _upsert_user(person, settings)
+    metrics.add_metric(name="Logins", unit="Count", value=1)
+    logger.info("login succeeded", extra={"user_id": user.user_id})
+    return _open_session(user, settings)
+
+
+def _recent(failures: list[float], settings: Settings) -> list[float]:
+    horizon = clock.now() - settings.lockout_window
+    return sorted(f for f in failures if f > horizon)
+
+
+def _raise_if_locked(key: str, settings: Settings) -> None:
+    try:
+        record = LoginFailureModel.get(key, consistent_read=True)
+    except DoesNotExist:
+        return
+    recent = _recent(list(record.failures), settings)
+    if len(recent) >= settings.lockout_threshold:
+        unlock_at = recent[-settings.lockout_threshold] + settings.lockout_window
+        metrics.add_metric(name="LoginLockouts", unit="Count", value=1)
+        raise AccountLocked(retry_after=max(1, int(unlock_at - clock.now()) + 1))
+
+
+def _record_failure(key: str, settings: Settings) -> None:
+    """Append a failure with optimistic locking (concurrent failures are all counted)."""
+    for _attempt in range(5):
+        try:
+            record = LoginFailureModel.get(key, consistent_read=True)
+        except DoesNotExist:
+            record = LoginFailureModel(key)
+        recent = _recent(list(record.failures or []), settings)
+        recent.append(clock.now())
+        record.failures = recent[-(settings.lockout_threshold * 2):]
+        record.expires_at = _ttl(settings.lockout_window + 60)
+        try:
+            record.save()
+            return
+        except PutError:
+            continue
+
+
+def _clear_failures(key: str) -> None:
+    try:
+        LoginFailureModel(key).delete()
+    except DeleteError:
+        pass
+
+
+def _is_admin(person: DirectoryUser, settings: Settings) -> bool:
+    if person.email.lower() in settings.admin_emails:
+        return True
+    group = settings.admin_group.lower()
+    if not group:
+        return False
+    for dn in person.groups:
+        first = dn.split(",", 1)[0]
+        if dn.lower() == group or first.lower() == f"cn={group}":
+            return True
+    return False
+
+
+def _upsert_user(person: DirectoryUser, settings: Settings) -> UserModel:
+    user = UserModel(
+        person.email.lower(),
+        username=person.username,
+        display_name=person.display_name,
+        department=person.department,
+        is_admin=_is_admin(person, settings),
+        last_login_at=clock.iso(),
+        search_key=f"{person.display_name.lower()}|{person.email.lower()}",
+    )
+    user.save()
+    return user
+
+
+def _ttl(seconds: int) -> datetime:
+    return datetime.fromtimestamp(clock.now() + seconds, tz=timezone.utc)
+
+
+def _principal(user: UserModel, session_id: str) -> Principal:
+    return Principal(
+        user_id=user.user_id,
+        display_name=user.display_name,
+        department=user.department,
+        is_admin=bool(user.is_admin),
+        session_id=session_id,
+    )
+
+
+def _open_session(user: UserModel, settings: Settings) -> dict[str, Any]:
+    session = SessionModel(
+        clock.new_id(), user_id=user.user_id, created_at=clock.iso(),
+        expires_at=_ttl(settings.refresh_token_ttl),
+    )
+    session.save()
+    return _token_response(_principal(user, session.session_id), settings)
+
+
+def _token_response(principal: Principal, settings: Settings) -> dict[str, Any]:
+    refresh = new_secret()
+    RefreshTokenModel(
+        digest(refresh), session_id=principal.session_id, user_id=principal.user_id,
+        expires_at=_ttl(settings.refresh_token_ttl),
+    ).save()
+    access, expires_in = issue_access_token(principal.user_id, principal.session_id, settings)
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "Bearer",
+        "expires_in": expires_in,
+        "user": principal.public(),
+    }
+
+
+# -------------------------------------------------------------------------------- refresh
+def refresh(refresh_token: str) -> dict[str, Any]:
+    """Rotate a refresh token; presenting a rotated one revokes the whole session."""
+    settings = get_settings()
+    bind_models(settings)
+    try:
+        record = RefreshTokenModel.get(digest(refresh_token), consistent_read=True)
+    except DoesNotExist:
+        raise Unauthorized("Invalid refresh token") from None
+    if record.expires_at.timestamp() <= clock.now():
+        raise Unauthorized("Refresh token expired")
+    try:
+        record.update(
+            actions=[RefreshTokenModel.used_at.set(clock.iso())],
+            condition=RefreshTokenModel.used_at.does_not_exist(),
+        )
+    except UpdateError:
+        revoke_session(record.session_id, reason="refresh_token_reuse")
+        logger.warning("refresh token reuse; session revoked", extra={"user_id": record.user_id})
+        raise Unauthorized("Refresh token already used; the session was revoked") from None
+    principal = _load_principal(record.session_id, record.user_id, use_cache=False)
+    return _token_response(principal, settings)
+
+
+# ------------------------------------------------------------------------------ sessions
+_CACHE: dict[str, tuple[float, Principal | None]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def revoke_session(session_id: str, reason: str = "logout") -> None:
+    """Mark a session revoked; its access tokens stop working at once in this container."""
+    bind_models()
+    try:
+        SessionModel(session_id).update(actions=[
+            SessionModel.revoked_at.set(clock.iso()),
+            SessionModel.revoked_reason.set(reason),
+        ], condition=SessionModel.session_id.exists())
+    except UpdateError:
+        pass
+    with _CACHE_LOCK:
+        _CACHE.pop(session_id, None)
+
+
+def _load_principal(session_id: str, user_id: str, use_cache: bool = True) -> Principal:
+    settings = get_settings()
+    now = clock.now()
+    if use_cache:
+        with _CACHE_LOCK:
+            hit = _CACHE.get(session_id)
+        if hit and now - hit[0] < settings.session_cache_seconds:
+            if hit[1] is None or hit[1].user_id != user_id:
+                raise Unauthorized("Session ended")
+            return hit[1]
+    principal: Principal | None = None
+    try:
+        session = SessionModel.get(session_id, consistent_read=True)
+        if (session.revoked_at is None and session.user_id == user_id
+                and session.expires_at.timestamp() > now):
+            principal = _principal(UserModel.get(user_id), session_id)
+    except DoesNotExist:
+        principal = None
+    with _CACHE_LOCK:
+        if len(_CACHE) > 10_000:
+            _CACHE.clear()
+        _CACHE[session_id] = (now, principal)
+    if principal is None:
+        raise Unauthorized("Session ended")
+    return principal
+
+
+def authenticate_bearer(authorization: str | None) -> Principal:
+    """Resolve ``Authorization: Bearer <jwt>`` to a principal or raise ``Unauthorized``."""
+    if not authorization:
+        raise Unauthorized()
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    bind_models()
+    claims = verify_access_token(token.strip())
+    return _load_principal(claims.session_id, claims.user_id)
+
+
+def logout(principal: Principal) -> None:
+    """End the caller's session."""
+    revoke_session(principal.session_id)
+
+
+# ----------------------------------------------------------------------------- WS tickets
+def issue_ws_ticket(principal: Principal) -> dict[str, Any]:
+    """A single-use ticket for the WebSocket connect URL."""
+    settings = get_settings()
+    ticket = new_secret()
+    WsTicketModel(
+        digest(ticket), user_id=principal.user_id, session_id=principal.session_id,
+        valid_until=clock.now() + settings.ws_ticket_ttl, expires_at=_ttl(settings.ws_ticket_ttl + 60),
+    ).save()
+    return {"ticket": ticket, "expires_in": settings.ws_ticket_ttl}
+
+
+def redeem_ws_ticket(ticket: str | None) -> Principal:
+    """Consume a ticket (exactly once) and return its principal; raise ``Unauthorized``."""
+    if not ticket or len(ticket) > 200:
+        raise Unauthorized("Missing ticket")
+    bind_models()
+    key = digest(ticket)
+    try:
+        record = WsTicketModel.get(key, consistent_read=True)
+        record.delete(condition=WsTicketModel.ticket_hash.exists())
+    except (DoesNotExist, DeleteError):
+        raise Unauthorized("Invalid or used ticket") from None
+    if record.valid_until <= clock.now():
+        raise Unauthorized("Ticket expired")
+    return _load_principal(record.session_id, record.user_id, use_cache=False)

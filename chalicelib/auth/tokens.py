@@ -1,0 +1,87 @@
+"""JWT access tokens (python-jose, algorithm pinned) and opaque random secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jose import JWTError, jwt
+
+from chalicelib.core import clock
+from chalicelib.core.errors import Unauthorized, Unavailable
+from chalicelib.core.settings import Settings, get_settings
+
+ALGORITHM = "HS256"  # pinned: verification accepts nothing else (no "none", no RS/HS confusion)
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    """The claims this system relies on."""
+
+    user_id: str
+    session_id: str
+    expires_at: int
+
+
+def _signing_key(settings: Settings) -> str:
+    if settings.jwt_secret_parameter:
+        return _parameter(settings.jwt_secret_parameter)
+    if len(settings.jwt_secret) < 32:
+        raise Unavailable("The token signing key is not configured")
+    return settings.jwt_secret
+
+
+@lru_cache(maxsize=4)
+def _parameter(name: str) -> str:
+    """Fetch the signing key from SSM Parameter Store once per container (powertools caches too)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_parameter(name, decrypt=True, max_age=300))
+
+
+def issue_access_token(user_id: str, session_id: str, settings: Settings | None = None) -> tuple[str, int]:
+    """Sign a short-lived access token; returns it and its lifetime in seconds."""
+    settings = settings or get_settings()
+    issued = int(clock.now())
+    claims = {
+        "sub": user_id,
+        "sid": session_id,
+        "iat": issued,
+        "exp": issued + settings.access_token_ttl,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+    }
+    return jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM), settings.access_token_ttl
+
+
+def verify_access_token(token: str, settings: Settings | None = None) -> AccessClaims:
+    """Check signature (HS256 only), expiry, issuer and audience; raise ``Unauthorized``."""
+    settings = settings or get_settings()
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("Invalid token")
+        claims: dict[str, Any] = jwt.decode(
+            token, _signing_key(settings), algorithms=[ALGORITHM],
+            audience=settings.jwt_audience, issuer=settings.jwt_issuer,
+            options={"require_exp": True, "require_iat": True, "require_sub": True},
+        )
+    except JWTError as exc:
+        raise Unauthorized("Invalid or expired token") from exc
+    sub, sid = claims.get("sub"), claims.get("sid")
+    if not isinstance(sub, str) or not isinstance(sid, str):
+        raise Unauthorized("Invalid token")
+    return AccessClaims(user_id=sub, session_id=sid, expires_at=int(claims["exp"]))
+
+
+def new_secret() -> str:
+    """A fresh opaque secret (refresh token, WebSocket ticket)."""
+    return secrets.token_urlsafe(32)
+
+
+def digest(secret: str) -> str:
+    """The stored form of a secret: its SHA-256 hex digest."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Shared building blocks: settings, errors, time, HTTP helpers, database binding."""

@@ -1,0 +1,74 @@
+"""Domain errors. One mapping turns them into REST responses and WebSocket ``error`` frames."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """Base of every error a caller may see; carries status, code and a human message."""
+
+    status = 500
+    code = "internal_error"
+    default_message = "Internal error"
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+    def body(self) -> dict[str, Any]:
+        """The ``{"error": {...}}`` body of the contract."""
+        return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+
+class ValidationFailed(AppError):
+    status, code, default_message = 400, "validation_error", "Invalid input"
+
+
+class InvalidCredentials(AppError):
+    status, code, default_message = 401, "invalid_credentials", "Wrong username or password"
+
+
+class Unauthorized(AppError):
+    status, code, default_message = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(AppError):
+    status, code, default_message = 403, "forbidden", "Not allowed"
+
+
+class NotFound(AppError):
+    status, code, default_message = 404, "not_found", "Not found"
+
+
+class Conflict(AppError):
+    status, code, default_message = 409, "conflict", "Conflict"
+
+
+class TooLarge(AppError):
+    status, code, default_message = 413, "too_large", "Too large"
+
+
+class AccountLocked(AppError):
+    status, code, default_message = 423, "account_locked", "Account locked"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"Too many failed logins; try again in {minutes} minute(s)", retry_after=retry_after
+        )
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class RateLimited(AppError):
+    status, code, default_message = 429, "rate_limited", "Too many requests"
+
+
+class DirectoryUnavailable(AppError):
+    status, code, default_message = 503, "directory_unavailable", "The directory (AD) is unavailable"
+
+
+class Unavailable(AppError):
+    status, code, default_message = 503, "unavailable", "Service temporarily unavailable"

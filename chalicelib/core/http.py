@@ -1,0 +1,94 @@
+"""REST edge helpers: one error mapping, pydantic validation of bodies and query strings."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable, TypeVar
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.core.errors import AppError, ValidationFailed
+from chalicelib.core.observability import logger
+
+M = TypeVar("M", bound=BaseModel)
+# Accept any declared body type at the Chalice layer; :func:`parse_body` answers in the
+# contract's error shape instead of Chalice's own 415 body.
+ANY_CONTENT = ["application/json", "text/plain", "application/x-www-form-urlencoded",
+               "multipart/form-data", "application/octet-stream"]
+
+
+def error_response(err: AppError) -> Response:
+    """An ``AppError`` as the contract's ``{"error": {...}}`` response."""
+    return Response(body=err.body(), status_code=err.status,
+                    headers={"Content-Type": "application/json", **err.headers})
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, str]]:
+    """Pydantic errors as ``[{"field", "message"}]`` without echoing the input back."""
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]) or "body", "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+def validate(model: type[M], data: Any) -> M:
+    """Validate ``data`` with ``model``; raise the contract's 400 ``validation_error``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed("Invalid input", details=validation_details(exc)) from None
+
+
+def parse_body(request: Any, model: type[M]) -> M:
+    """Parse the JSON body of a request into ``model``."""
+    raw = request.raw_body or b""
+    if not raw.strip():
+        data: Any = {}
+    else:
+        try:
+            data = json.loads(raw)
+        except (UnicodeDecodeError, ValueError):
+            raise ValidationFailed("The body must be JSON",
+                                   details=[{"field": "body", "message": "not valid JSON"}]) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed("The body must be a JSON object",
+                               details=[{"field": "body", "message": "expected an object"}])
+    return validate(model, data)
+
+
+def parse_query(request: Any, model: type[M]) -> M:
+    """Validate the query string with ``model``."""
+    return validate(model, dict(request.query_params or {}))
+
+
+def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``bp.route`` whose view maps ``AppError`` (and anything unexpected) to the contract."""
+    options.setdefault("content_types", ANY_CONTENT)
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(**kwargs: Any) -> Any:
+            try:
+                return view(**kwargs)
+            except AppError as err:
+                if err.status >= 500:
+                    logger.warning("request failed", extra={"code": err.code, "path": path})
+                return error_response(err)
+            except Exception:  # noqa: BLE001 - the contract forbids Chalice's own 500 shape
+                logger.exception("unhandled error", extra={"path": path})
+                return Response(
+                    body={"error": {"code": "internal_error", "message": "Internal error"}},
+                    status_code=500,
+                )
+
+        bp.route(path, **options)(wrapped)
+        return wrapped
+
+    return decorator
+
+
+def no_content() -> Response:
+    """204 with an empty body."""
+    return Response(body="", status_code=204)

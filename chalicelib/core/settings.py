@@ -1,0 +1,114 @@
+"""Typed settings read lazily from the environment (one place, cached per container)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = _env(name)
+    return float(raw) if raw else default
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _env(name).split(",") if part.strip())
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _env(name).lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with development defaults."""
+
+    stage: str = "dev"
+    region: str = "us-east-1"
+    table_prefix: str = "incident-dev"
+    dynamodb_endpoint: str | None = None
+    # tokens
+    jwt_secret: str = ""
+    jwt_secret_parameter: str = ""
+    jwt_issuer: str = "incident-response"
+    jwt_audience: str = "incident-response-spa"
+    access_token_ttl: int = 900
+    refresh_token_ttl: int = 8 * 3600
+    ws_ticket_ttl: int = 60
+    session_cache_seconds: float = 5.0
+    # login lockout
+    lockout_threshold: int = 5
+    lockout_window: int = 15 * 60
+    # directory
+    directory_mode: str = "ldap"  # "ldap" (real AD) or "dev" (shipped demo directory)
+    ldap_urls: tuple[str, ...] = ()
+    ldap_base_dn: str = ""
+    ldap_upn_suffix: str = ""
+    ldap_netbios_domain: str = ""
+    ldap_tls: str = "ldaps"  # ldaps | starttls | plain (plain only for local development)
+    ldap_ca_file: str = ""
+    ldap_validate_cert: bool = True
+    ldap_connect_timeout: float = 3.0
+    ldap_receive_timeout: float = 5.0
+    dev_directory_file: str = ""
+    admin_emails: tuple[str, ...] = ()
+    admin_group: str = ""
+    # realtime
+    websocket_api_id: str = ""
+    websocket_stage: str = ""
+    ws_management_endpoint: str = ""
+    connection_ttl: int = 3 * 3600
+    # http
+    cors_allow_origin: str = ""
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per container (tests call ``get_settings.cache_clear()``)."""
+    return Settings(
+        stage=_env("STAGE", "dev"),
+        region=_env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or "us-east-1",
+        table_prefix=_env("TABLE_PREFIX", "incident-dev"),
+        dynamodb_endpoint=_env("DYNAMODB_ENDPOINT") or None,
+        jwt_secret=_env("JWT_SECRET"),
+        jwt_secret_parameter=_env("JWT_SECRET_PARAMETER"),
+        jwt_issuer=_env("JWT_ISSUER", "incident-response"),
+        jwt_audience=_env("JWT_AUDIENCE", "incident-response-spa"),
+        access_token_ttl=_int("ACCESS_TOKEN_TTL", 900),
+        refresh_token_ttl=_int("REFRESH_TOKEN_TTL", 8 * 3600),
+        ws_ticket_ttl=_int("WS_TICKET_TTL", 60),
+        session_cache_seconds=_float("SESSION_CACHE_SECONDS", 5.0),
+        lockout_threshold=_int("LOCKOUT_THRESHOLD", 5),
+        lockout_window=_int("LOCKOUT_WINDOW", 15 * 60),
+        directory_mode=_env("DIRECTORY_MODE", "ldap").lower(),
+        ldap_urls=_list("LDAP_URLS"),
+        ldap_base_dn=_env("LDAP_BASE_DN"),
+        ldap_upn_suffix=_env("LDAP_UPN_SUFFIX").lower(),
+        ldap_netbios_domain=_env("LDAP_NETBIOS_DOMAIN").upper(),
+        ldap_tls=_env("LDAP_TLS", "ldaps").lower(),
+        ldap_ca_file=_env("LDAP_CA_FILE"),
+        ldap_validate_cert=_bool("LDAP_VALIDATE_CERT", True),
+        ldap_connect_timeout=_float("LDAP_CONNECT_TIMEOUT", 3.0),
+        ldap_receive_timeout=_float("LDAP_RECEIVE_TIMEOUT", 5.0),
+        dev_directory_file=_env("DEV_DIRECTORY_FILE"),
+        admin_emails=tuple(e.lower() for e in _list("ADMIN_EMAILS")),
+        admin_group=_env("ADMIN_GROUP"),
+        websocket_api_id=_env("WEBSOCKET_API_ID"),
+        websocket_stage=_env("WEBSOCKET_STAGE", "api"),
+        ws_management_endpoint=_env("WS_MANAGEMENT_ENDPOINT"),
+        connection_ttl=_int("CONNECTION_TTL", 3 * 3600),
+        cors_allow_origin=_env("CORS_ALLOW_ORIGIN"),
+    )

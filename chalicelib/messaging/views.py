@@ -1,0 +1,29 @@
+"""The wire form of a message (what REST and WebSocket clients see)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.messaging.models import MessageModel
+
+DELETED_PLACEHOLDER = None  # deleted messages carry no content on the wire
+
+
+def message_view(message: MessageModel) -> dict[str, Any]:
+    """A message record as the contract's message object."""
+    deleted = message.deleted_at is not None
+    return {
+        "message_id": message.message_id,
+        "room_id": message.room_id,
+        "sequence_number": int(message.sequence_number),
+        "sender_id": message.sender_id,
+        "message_type": message.message_type,
+        "content": DELETED_PLACEHOLDER if deleted else message.content,
+        "mentions": list(message.mentions or []),
+        "file_id": message.file_id,
+        "reactions": {k: list(v) for k, v in (message.reactions.as_dict() if message.reactions else {}).items()},
+        "client_id": message.client_id,
+        "created_at": message.created_at,
+        "edited_at": message.edited_at,
+        "deleted_at": message.deleted_at,
+    }

@@ -1,0 +1,93 @@
+"""Posting frames to WebSocket connections through the API Gateway Management API.
+
+The client is owned here (not borrowed from ``app.websocket_api``) so that every Lambda —
+the WebSocket handlers and the stream fan-out alike — sends the same way. Its endpoint is
+``WS_MANAGEMENT_ENDPOINT`` when set (the local gateway) or derived from the WebSocket API id.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import Any, Iterable
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.core.settings import get_settings
+
+_POOL_SIZE = 16
+_local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def _endpoint() -> str:
+    settings = get_settings()
+    if settings.ws_management_endpoint:
+        return settings.ws_management_endpoint.rstrip("/")
+    return (f"https://{settings.websocket_api_id}.execute-api.{settings.region}"
+            f".amazonaws.com/{settings.websocket_stage}")
+
+
+def _client() -> Any:
+    client = getattr(_local, "client", None)
+    if client is None:
+        client = boto3.session.Session().client(
+            "apigatewaymanagementapi", endpoint_url=_endpoint(), region_name=get_settings().region,
+            config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2},
+                          max_pool_connections=_POOL_SIZE),
+        )
+        _local.client = client
+    return client
+
+
+def encode(frame: dict[str, Any]) -> bytes:
+    """A frame as compact UTF-8 JSON."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def is_gone(exc: ClientError) -> bool:
+    """True when API Gateway says the connection no longer exists (410)."""
+    err = exc.response.get("Error", {})
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return err.get("Code") == "GoneException" or status == 410
+
+
+def post(connection_id: str, frame: dict[str, Any] | bytes) -> bool:
+    """Send one frame; returns False when the connection is gone (other errors raise)."""
+    data = frame if isinstance(frame, bytes) else encode(frame)
+    try:
+        _client().post_to_connection(ConnectionId=connection_id, Data=data)
+        return True
+    except ClientError as exc:
+        if is_gone(exc):
+            return False
+        raise
+
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def post_many(connection_ids: Iterable[str], frame: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Send one frame to many connections in parallel; returns (gone, failed) ids."""
+    global _executor
+    ids = list(dict.fromkeys(connection_ids))
+    if not ids:
+        return [], []
+    data = encode(frame)
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=_POOL_SIZE, thread_name_prefix="ws-send")
+
+    def attempt(cid: str) -> tuple[str, str]:
+        try:
+            return cid, "ok" if post(cid, data) else "gone"
+        except Exception:  # noqa: BLE001 - reported to the caller as a failed delivery
+            return cid, "failed"
+
+    results = list(_executor.map(attempt, ids))
+    gone = [cid for cid, state in results if state == "gone"]
+    failed = [cid for cid, state in results if state == "failed"]
+    return gone, failed

@@ -1,0 +1,73 @@
+"""Unit fixtures: moto in-process, all tables created, the dev directory, a Chalice test client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from tests.conftest import DEV_DIRECTORY
+
+PASSWORD = "Passw0rd!"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Environment of the development stack (dev directory, admin group)."""
+    monkeypatch.setenv("DIRECTORY_MODE", "dev")
+    monkeypatch.setenv("DEV_DIRECTORY_FILE", DEV_DIRECTORY)
+    monkeypatch.setenv("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
+    monkeypatch.setenv("ADMIN_GROUP", "IRS-Admins")
+    monkeypatch.setenv("TABLE_PREFIX", "unit")
+    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", "https://ws.example.test/api")
+    monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
+    return monkeypatch
+
+
+@pytest.fixture
+def aws(env: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto for every AWS call, with every table created."""
+    from chalicelib.core.db import create_tables
+
+    with mock_aws():
+        create_tables()
+        yield
+
+
+@pytest.fixture
+def client(aws: None) -> Iterator[Any]:
+    """``chalice.test.Client`` over the app (REST paths without the ``/api`` stage prefix)."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
+
+
+def post_json(client: Any, path: str, body: Any, token: str | None = None) -> Any:
+    """POST a JSON body, optionally with a bearer token."""
+    import json
+
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return client.http.post(path, headers=headers, body=json.dumps(body))
+
+
+def login(client: Any, username: str = "chen.editor", password: str = PASSWORD) -> dict[str, Any]:
+    """Log in through the REST route; returns the token response (asserts success)."""
+    response = post_json(client, "/auth/login", {"username": username, "password": password})
+    assert response.status_code == 200, response.body
+    return dict(response.json_body)
+
+
+def bearer(token: str) -> dict[str, str]:
+    """An Authorization header."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+os.environ.setdefault("TABLE_PREFIX", "unit")
