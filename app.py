@@ -14,7 +14,7 @@ from chalice.app import DynamoDBEvent, WebsocketEvent
 
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.core.db import table_name
-from chalicelib.core.settings import get_settings
+from chalicelib.core.settings import load_settings
 from chalicelib.messaging import fanout
 from chalicelib.realtime import service as realtime
 from chalicelib.rooms.routes import bp as room_routes
@@ -54,9 +54,10 @@ def ws_disconnect(event: WebsocketEvent) -> dict[str, int]:
 # ------------------------------------------------------------------------ stream fan-out
 # The ARN is a placeholder at package time; the merge template points the event source
 # at the real stream with Fn::GetAtt, and the local gateway reads the table name from it.
+_settings = load_settings()  # uncached: importing the app must not freeze the settings
 MESSAGES_STREAM_ARN = (
-    f"arn:aws:dynamodb:{get_settings().region}:000000000000:table/"
-    f"{table_name('messages')}/stream/placeholder"
+    f"arn:aws:dynamodb:{_settings.region}:000000000000:table/"
+    f"{table_name('messages', _settings)}/stream/placeholder"
 )
 
 

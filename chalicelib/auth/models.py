@@ -82,7 +82,7 @@ class LoginFailureModel(Model):
         table_name = "login-failures"
 
     username_key = UnicodeAttribute(hash_key=True)
-    failures = ListAttribute(of=NumberAttribute, default=list)
+    failures: ListAttribute[float] = ListAttribute(default=list)  # epoch seconds
     version = VersionAttribute()
     expires_at = TTLAttribute()
 

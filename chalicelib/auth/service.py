@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
@@ -72,7 +72,7 @@ def _raise_if_locked(key: str, settings: Settings) -> None:
         record = LoginFailureModel.get(key, consistent_read=True)
     except DoesNotExist:
         return
-    recent = _recent(list(record.failures), settings)
+    recent = _recent([float(f) for f in record.failures or []], settings)
     if len(recent) >= settings.lockout_threshold:
         unlock_at = recent[-settings.lockout_threshold] + settings.lockout_window
         metrics.add_metric(name="LoginLockouts", unit="Count", value=1)
@@ -86,7 +86,7 @@ def _record_failure(key: str, settings: Settings) -> None:
             record = LoginFailureModel.get(key, consistent_read=True)
         except DoesNotExist:
             record = LoginFailureModel(key)
-        recent = _recent(list(record.failures or []), settings)
+        recent = _recent([float(f) for f in record.failures or []], settings)
         recent.append(clock.now())
         record.failures = recent[-(settings.lockout_threshold * 2):]
         record.expires_at = _ttl(settings.lockout_window + 60)
@@ -99,7 +99,7 @@ def _record_failure(key: str, settings: Settings) -> None:
 
 def _clear_failures(key: str) -> None:
     try:
-        LoginFailureModel(key).delete()
+        LoginFailureModel(key).delete(add_version_condition=False)
     except DeleteError:
         pass
 
@@ -132,7 +132,7 @@ def _upsert_user(person: DirectoryUser, settings: Settings) -> UserModel:
 
 
 def _ttl(seconds: int) -> datetime:
-    return datetime.fromtimestamp(clock.now() + seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(clock.now() + seconds, tz=UTC)
 
 
 def _principal(user: UserModel, session_id: str) -> Principal:

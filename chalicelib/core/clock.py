@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def now() -> float:
@@ -14,7 +14,7 @@ def now() -> float:
 
 def iso(ts: float | None = None) -> str:
     """Format epoch seconds as ``2025-11-17T10:00:00.123Z``."""
-    moment = datetime.fromtimestamp(now() if ts is None else ts, tz=timezone.utc)
+    moment = datetime.fromtimestamp(now() if ts is None else ts, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

@@ -7,7 +7,7 @@ models therefore serve AWS, DynamoDB Local and moto without any code knowing whi
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from pynamodb.models import Model
 
@@ -46,8 +46,8 @@ def bind_models(settings: Settings | None = None) -> list[type[Model]]:
 def all_models() -> list[type[Model]]:
     """Every registered model (importing the domain model modules registers them)."""
     import chalicelib.auth.models  # noqa: F401
-    import chalicelib.realtime.models  # noqa: F401
     import chalicelib.messaging.models  # noqa: F401
+    import chalicelib.realtime.models  # noqa: F401
 
     return list(_REGISTRY)
 

@@ -78,6 +78,11 @@ class Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the settings once per container (tests call ``get_settings.cache_clear()``)."""
+    return load_settings()
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment now (uncached)."""
     return Settings(
         stage=_env("STAGE", "dev"),
         region=_env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or "us-east-1",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     JSONAttribute,
     ListAttribute,
@@ -31,7 +33,7 @@ class MessageModel(Model):
     content = JSONAttribute()
     mentions = ListAttribute(of=UnicodeAttribute, default=list)
     file_id = UnicodeAttribute(null=True)
-    reactions = MapAttribute(default=dict)
+    reactions: MapAttribute[str, Any] = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
     edited_at = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)

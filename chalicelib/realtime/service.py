@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,7 +34,7 @@ def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
     ConnectionModel(
         connection_id, user_id=principal.user_id, session_id=principal.session_id,
         connected_at=clock.iso(),
-        expires_at=datetime.fromtimestamp(clock.now() + settings.connection_ttl, tz=timezone.utc),
+        expires_at=datetime.fromtimestamp(clock.now() + settings.connection_ttl, tz=UTC),
     ).save()
     logger.info("websocket connected", extra={"connection_id": connection_id, "user_id": principal.user_id})
     return OK

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("DEV_DIRECTORY_FILE", DEV_DIRECTORY)
     monkeypatch.setenv("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
     monkeypatch.setenv("ADMIN_GROUP", "IRS-Admins")
+    monkeypatch.setenv("LDAP_NETBIOS_DOMAIN", "PANJIT")
     monkeypatch.setenv("TABLE_PREFIX", "unit")
     monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", "https://ws.example.test/api")
     monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
@@ -70,4 +70,14 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-os.environ.setdefault("TABLE_PREFIX", "unit")
+
+
+@pytest.fixture
+def management_api(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Replace the Management API client at its seam (``sender._client``)."""
+    from chalicelib.realtime import sender
+    from tests.unit.fakes import FakeManagementApi
+
+    fake = FakeManagementApi()
+    monkeypatch.setattr(sender, "_client", lambda: fake)
+    return fake
