@@ -1,0 +1,62 @@
+# Two commands: `make dev` (run everything locally) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS ?= -q --disable-pip-version-check
+
+.PHONY: dev test setup system-deps lint test-python test-unit test-integration test-frontend test-e2e spa clean package bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	touch $@
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+infrastructure/local/node_modules/.installed: infrastructure/local/package-lock.json
+	cd infrastructure/local && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed frontend/node_modules/.installed
+
+system-deps:
+	bash infrastructure/local/install-system-deps.sh
+
+spa: frontend/node_modules/.installed
+	cd frontend && npm run build --silent
+
+## make dev: the whole system on http://$(HOST):$(PORT) (embedded moto + dev directory)
+dev: setup spa
+	$(PY) -m infrastructure.local_gateway --host $(HOST) --port $(PORT) --static frontend/dist
+
+## make test: lint, unit, integration (DynamoDB Local, Samba AD), frontend, browser
+test: system-deps setup infrastructure/local/node_modules/.installed lint test-frontend spa test-python
+
+lint: $(VENV)/.installed frontend/node_modules/.installed
+	$(VENV)/bin/ruff check app.py chalicelib infrastructure tests
+	$(VENV)/bin/mypy app.py chalicelib
+	cd frontend && npm run lint --silent
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit -q
+
+test-integration: $(VENV)/.installed infrastructure/local/node_modules/.installed
+	$(PY) -m pytest tests/integration -q
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test --silent
+
+test-e2e: setup spa
+	$(PY) -m pytest tests/e2e -q
+
+# unit + integration + browser in one pytest run (one summary line for CI)
+test-python: $(VENV)/.installed
+	$(PY) -m pytest tests -q
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache

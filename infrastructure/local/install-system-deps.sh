@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need (Samba AD DC for real-AD tests, Chromium and
+# CJK fonts for browser tests). Idempotent: does nothing when they are already there.
+set -euo pipefail
+
+packages=()
+command -v samba >/dev/null 2>&1 && command -v samba-tool >/dev/null 2>&1 || packages+=(samba samba-ad-dc krb5-user winbind)
+dpkg -s samba-ad-dc >/dev/null 2>&1 || packages+=(samba-ad-dc)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+
+if [ ${#packages[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+if [ "$(id -u)" != "0" ]; then
+  echo "Missing Debian packages: ${packages[*]}" >&2
+  echo "Run: sudo apt-get install -y ${packages[*]}" >&2
+  exit 1
+fi
+echo "installing: ${packages[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# policy-rc.d keeps the packages' own services from starting: the tests start Samba themselves.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "system packages installed"
