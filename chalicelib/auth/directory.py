@@ -8,6 +8,7 @@ refused before any bind (an AD unauthenticated bind must never count as success)
 from __future__ import annotations
 
 import json
+import math
 import ssl
 from dataclasses import dataclass
 from functools import lru_cache
@@ -129,7 +130,9 @@ class LdapDirectory:
     def _connection(self, bind_name: str, password: str) -> Connection:
         return Connection(
             self._server(), user=bind_name, password=password, authentication=SIMPLE,
-            receive_timeout=self.settings.ldap_receive_timeout, raise_exceptions=False,
+            # ldap3 packs receive_timeout into SO_RCVTIMEO as an integer ("LL"): a float such as
+            # the default 5.0 makes every socket open fail, so round up to whole seconds.
+            receive_timeout=max(1, math.ceil(self.settings.ldap_receive_timeout)), raise_exceptions=False,
             read_only=True,
         )
 

@@ -16,15 +16,26 @@ from pynamodb.models import Model
 from chalicelib.core.db import register
 
 
-class UserSearchIndex(GlobalSecondaryIndex["UserModel"]):
-    """All users in one partition, sorted by a lower-case search key (prefix search)."""
+class UserNameIndex(GlobalSecondaryIndex["UserModel"]):
+    """All users in one partition by lower-case display name (member picker prefix search)."""
 
     class Meta:
-        index_name = "search-index"
+        index_name = "name-index"
         projection = AllProjection()
 
     search_partition = UnicodeAttribute(hash_key=True)
     search_key = UnicodeAttribute(range_key=True)
+
+
+class UserEmailIndex(GlobalSecondaryIndex["UserModel"]):
+    """All users in one partition by e-mail (prefix search)."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = AllProjection()
+
+    search_partition = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
 
 
 @register
@@ -41,8 +52,9 @@ class UserModel(Model):
     is_admin = BooleanAttribute(default=False)
     last_login_at = UnicodeAttribute()
     search_partition = UnicodeAttribute(default="user")
-    search_key = UnicodeAttribute()
-    search_index = UserSearchIndex()
+    search_key = UnicodeAttribute()  # lower-case display name
+    by_name = UserNameIndex()
+    by_email = UserEmailIndex()
 
 
 @register

@@ -125,7 +125,7 @@ def _upsert_user(person: DirectoryUser, settings: Settings) -> UserModel:
         department=person.department,
         is_admin=_is_admin(person, settings),
         last_login_at=clock.iso(),
-        search_key=f"{person.display_name.lower()}|{person.email.lower()}",
+        search_key=person.display_name.lower(),
     )
     user.save()
     return user

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from jose import JWTError, jwt
 
 from chalicelib.core import clock
-from chalicelib.core.errors import Unauthorized, Unavailable
+from chalicelib.core.errors import Unauthorized
+from chalicelib.core.keys import signing_key
 from chalicelib.core.settings import Settings, get_settings
 
 ALGORITHM = "HS256"  # pinned: verification accepts nothing else (no "none", no RS/HS confusion)
@@ -26,22 +26,6 @@ class AccessClaims:
     expires_at: int
 
 
-def _signing_key(settings: Settings) -> str:
-    if settings.jwt_secret_parameter:
-        return _parameter(settings.jwt_secret_parameter)
-    if len(settings.jwt_secret) < 32:
-        raise Unavailable("The token signing key is not configured")
-    return settings.jwt_secret
-
-
-@lru_cache(maxsize=4)
-def _parameter(name: str) -> str:
-    """Fetch the signing key from SSM Parameter Store once per container (powertools caches too)."""
-    from aws_lambda_powertools.utilities import parameters
-
-    return str(parameters.get_parameter(name, decrypt=True, max_age=300))
-
-
 def issue_access_token(user_id: str, session_id: str, settings: Settings | None = None) -> tuple[str, int]:
     """Sign a short-lived access token; returns it and its lifetime in seconds."""
     settings = settings or get_settings()
@@ -54,7 +38,7 @@ def issue_access_token(user_id: str, session_id: str, settings: Settings | None 
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
     }
-    return jwt.encode(claims, _signing_key(settings), algorithm=ALGORITHM), settings.access_token_ttl
+    return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM), settings.access_token_ttl
 
 
 def verify_access_token(token: str, settings: Settings | None = None) -> AccessClaims:
@@ -65,7 +49,7 @@ def verify_access_token(token: str, settings: Settings | None = None) -> AccessC
         if header.get("alg") != ALGORITHM:
             raise Unauthorized("Invalid token")
         claims: dict[str, Any] = jwt.decode(
-            token, _signing_key(settings), algorithms=[ALGORITHM],
+            token, signing_key(settings), algorithms=[ALGORITHM],
             audience=settings.jwt_audience, issuer=settings.jwt_issuer,
             options={"require_exp": True, "require_iat": True, "require_sub": True},
         )

@@ -48,6 +48,7 @@ def all_models() -> list[type[Model]]:
     import chalicelib.auth.models  # noqa: F401
     import chalicelib.messaging.models  # noqa: F401
     import chalicelib.realtime.models  # noqa: F401
+    import chalicelib.rooms.models  # noqa: F401
 
     return list(_REGISTRY)
 

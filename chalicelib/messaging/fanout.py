@@ -17,7 +17,7 @@ from pynamodb.models import Model
 from chalicelib.core.db import bind_models
 from chalicelib.core.observability import logger, metrics
 from chalicelib.messaging.models import MessageModel
-from chalicelib.messaging.views import message_view
+from chalicelib.messaging.views import message_view, system_frame
 from chalicelib.realtime import sender
 from chalicelib.realtime.models import SubscriptionModel
 from chalicelib.realtime.service import forget_connection
@@ -37,6 +37,8 @@ def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     if record.get("eventName") != "INSERT":
         return None
     message = _image(MessageModel, change.get("NewImage"))
+    if message.message_type == "system":
+        return message.room_id, system_frame(message)
     return message.room_id, {"type": "message", "message": message_view(message)}
 
 

@@ -37,3 +37,14 @@ class MessageModel(Model):
     created_at = UnicodeAttribute()
     edited_at = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
+
+
+@register
+class SequenceModel(Model):
+    """The last sequence number handed out in a room (atomic counter, no stream)."""
+
+    class Meta:
+        table_name = "sequences"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    last_seq = NumberAttribute(default=0)

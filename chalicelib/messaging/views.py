@@ -27,3 +27,18 @@ def message_view(message: MessageModel) -> dict[str, Any]:
         "edited_at": message.edited_at,
         "deleted_at": message.deleted_at,
     }
+
+
+def system_frame(message: MessageModel) -> dict[str, Any]:
+    """A persisted system event as the ``system`` frame (with its place in the history)."""
+    content = dict(message.content or {})
+    return {
+        "type": "system",
+        **content,
+        "event": content.get("event"),
+        "room_id": message.room_id,
+        "user_id": content.get("user_id"),
+        "timestamp": message.created_at,
+        "message_id": message.message_id,
+        "sequence_number": int(message.sequence_number),
+    }

@@ -1,0 +1,116 @@
+"""Storage of incident rooms, memberships and templates.
+
+Listing never scans: a member's rooms come from the ``user-activity-index`` of the
+memberships (newest activity first, room fields copied onto each membership so filters run
+inside the caller's partition); an administrator's ``scope=all`` uses ``all-activity-index``
+of the rooms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.core.db import register
+
+
+class RoomsByActivityIndex(GlobalSecondaryIndex["RoomModel"]):
+    """Every room, newest activity first (administrators' ``scope=all``)."""
+
+    class Meta:
+        index_name = "all-activity-index"
+        projection = AllProjection()
+
+    all_partition = UnicodeAttribute(hash_key=True)
+    activity_key = UnicodeAttribute(range_key=True)
+
+
+@register
+class RoomModel(Model):
+    """An incident room."""
+
+    class Meta:
+        table_name = "rooms"
+        stream_view_type = "NEW_AND_OLD_IMAGES"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute()
+    incident_type = UnicodeAttribute()
+    severity = UnicodeAttribute()
+    status = UnicodeAttribute()
+    location = UnicodeAttribute(default="")
+    description = UnicodeAttribute(default="")
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    last_activity_at = UnicodeAttribute()
+    resolved_at = UnicodeAttribute(null=True)
+    resolution_note = UnicodeAttribute(null=True)
+    archived_at = UnicodeAttribute(null=True)
+    member_count = NumberAttribute(default=0)
+    template_id = UnicodeAttribute(null=True)
+    search_text = UnicodeAttribute(default="")
+    all_partition = UnicodeAttribute(default="room")
+    activity_key = UnicodeAttribute()
+    by_activity = RoomsByActivityIndex()
+
+
+class MembershipsByUserIndex(GlobalSecondaryIndex["MembershipModel"]):
+    """A user's rooms, newest activity first."""
+
+    class Meta:
+        index_name = "user-activity-index"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    activity_key = UnicodeAttribute(range_key=True)
+
+
+@register
+class MembershipModel(Model):
+    """A user's role in a room, with the room fields the list filters on."""
+
+    class Meta:
+        table_name = "memberships"
+        stream_view_type = "NEW_AND_OLD_IMAGES"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    role = UnicodeAttribute()
+    joined_at = UnicodeAttribute()
+    # copies of the room's fields, kept in step by the rooms service
+    activity_key = UnicodeAttribute()
+    status = UnicodeAttribute()
+    incident_type = UnicodeAttribute()
+    severity = UnicodeAttribute()
+    search_text = UnicodeAttribute(default="")
+    by_user = MembershipsByUserIndex()
+
+
+class DefaultMember(MapAttribute[str, Any]):
+    """A member a template adds to new rooms."""
+
+    user_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+
+
+@register
+class TemplateModel(Model):
+    """A room template (all templates share one small partition)."""
+
+    class Meta:
+        table_name = "room-templates"
+
+    kind = UnicodeAttribute(hash_key=True, default="template")
+    template_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    incident_type = UnicodeAttribute()
+    default_severity = UnicodeAttribute()
+    description = UnicodeAttribute(default="")
+    default_members = ListAttribute(of=DefaultMember, default=list)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()

@@ -1,0 +1,127 @@
+"""Request bodies and query strings of the rooms, members and templates routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage", "safety", "other"]
+Severity = Literal["low", "medium", "high", "critical"]
+Status = Literal["active", "resolved", "archived"]
+Role = Literal["OWNER", "EDITOR", "VIEWER"]
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value.strip()
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=5000)
+
+
+class CreateRoom(Strict):
+    """``POST /api/rooms``."""
+
+    title: str = Field(min_length=1, max_length=200)
+    incident_type: IncidentType | None = None
+    severity: Severity | None = None
+    location: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=4000)
+    template_id: str | None = Field(default=None, max_length=64)
+
+    _clean = field_validator("title", "location", "description")(classmethod(lambda cls, v: _clean(v)))
+
+    @field_validator("title")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class UpdateRoom(Strict):
+    """``PATCH /api/rooms/{room_id}`` (any subset)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    incident_type: IncidentType | None = None
+    severity: Severity | None = None
+    location: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=4000)
+    status: Status | None = None
+    resolution_note: str | None = Field(default=None, max_length=4000)
+
+    _clean = field_validator("title", "location", "description", "resolution_note")(
+        classmethod(lambda cls, v: _clean(v)))
+
+
+class ListRooms(Strict):
+    """Query string of ``GET /api/rooms``."""
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=4096)
+    status: Status | None = None
+    incident_type: IncidentType | None = None
+    severity: Severity | None = None
+    q: str | None = Field(default=None, max_length=200)
+    scope: Literal["mine", "all"] = "mine"
+
+    _clean = field_validator("q")(classmethod(lambda cls, v: _clean(v)))
+
+
+class AddMember(Strict):
+    """``POST /api/rooms/{room_id}/members``."""
+
+    user_id: str = Field(pattern=EMAIL_PATTERN, max_length=256)
+    role: Role = "VIEWER"
+
+
+class ChangeRole(Strict):
+    """``PATCH /api/rooms/{room_id}/members/{user_id}``."""
+
+    role: Role
+
+
+class SearchUsers(Strict):
+    """Query string of ``GET /api/users``."""
+
+    q: str = Field(default="", max_length=100)
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+class TemplateMember(Strict):
+    """One default member of a template."""
+
+    user_id: str = Field(pattern=EMAIL_PATTERN, max_length=256)
+    role: Role
+
+
+class CreateTemplate(Strict):
+    """``POST /api/room-templates``."""
+
+    name: str = Field(min_length=1, max_length=100)
+    incident_type: IncidentType
+    default_severity: Severity = "medium"
+    description: str = Field(default="", max_length=4000)
+    default_members: list[TemplateMember] = Field(default_factory=list, max_length=50)
+
+    _clean = field_validator("name", "description")(classmethod(lambda cls, v: _clean(v)))
+
+
+class UpdateTemplate(Strict):
+    """``PATCH /api/room-templates/{template_id}``."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    incident_type: IncidentType | None = None
+    default_severity: Severity | None = None
+    description: str | None = Field(default=None, max_length=4000)
+    default_members: list[TemplateMember] | None = Field(default=None, max_length=50)
+
+    _clean = field_validator("name", "description")(classmethod(lambda cls, v: _clean(v)))

@@ -1,0 +1,415 @@
+"""Incident room use cases: lifecycle, listing, members and roles.
+
+Permission matrix (chat-room.md): VIEWER reads; EDITOR also changes status and severity;
+OWNER manages settings and members; administrators act as OWNER anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.auth.models import UserModel
+from chalicelib.auth.service import Principal
+from chalicelib.core import clock
+from chalicelib.core.cursor import decode_cursor, encode_cursor
+from chalicelib.core.db import bind_models
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.settings import get_settings
+from chalicelib.messaging.service import append_system_event
+from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
+from chalicelib.rooms import schemas
+from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
+
+RANK = {"VIEWER": 1, "EDITOR": 2, "OWNER": 3}
+ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "description",
+               "created_by", "created_at", "updated_at", "last_activity_at", "resolved_at",
+               "resolution_note", "template_id")
+EDITOR_FIELDS = {"status", "severity", "resolution_note"}
+TRANSITIONS = {("active", "resolved"), ("resolved", "active"), ("active", "archived"), ("resolved", "archived")}
+
+
+@dataclass(frozen=True)
+class Access:
+    """A caller's standing in a room."""
+
+    room: RoomModel
+    role: str | None  # membership role (None for an administrator who is not a member)
+    effective: str  # what the caller may do as
+
+
+def room_view(room: RoomModel, my_role: str | None = None) -> dict[str, Any]:
+    """The contract's room object."""
+    data = {name: getattr(room, name) for name in ROOM_FIELDS}
+    data["member_count"] = int(room.member_count or 0)
+    if my_role is not None:
+        data["my_role"] = my_role
+    return data
+
+
+def _search_text(title: str, location: str, description: str) -> str:
+    return "\n".join([title, location, description]).lower()
+
+
+def _activity_key(at: str, room_id: str) -> str:
+    return f"{at}#{room_id}"
+
+
+# --------------------------------------------------------------------------------- access
+def get_access(room_id: str, principal: Principal, minimum: str = "VIEWER") -> Access:
+    """Load a room and check the caller's role (404 unknown room, 403 not allowed)."""
+    bind_models()
+    if not clock.is_uuid(room_id):
+        raise NotFound("Room not found")
+    try:
+        room = RoomModel.get(room_id)
+    except DoesNotExist:
+        raise NotFound("Room not found") from None
+    try:
+        role: str | None = MembershipModel.get(room_id, principal.user_id).role
+    except DoesNotExist:
+        role = None
+    effective = "OWNER" if principal.is_admin else role
+    if effective is None:
+        raise Forbidden("You are not a member of this room")
+    if RANK[effective] < RANK[minimum]:
+        raise Forbidden(f"This needs the {minimum} role")
+    return Access(room=room, role=role, effective=effective)
+
+
+def get_room(room_id: str, principal: Principal) -> dict[str, Any]:
+    """``GET /api/rooms/{room_id}``: the room plus ``my_role``."""
+    access = get_access(room_id, principal)
+    return room_view(access.room, access.role or access.effective)
+
+
+# -------------------------------------------------------------------------------- create
+def _membership(room: RoomModel, user_id: str, role: str, at: str) -> MembershipModel:
+    return MembershipModel(
+        room.room_id, user_id, role=role, joined_at=at, activity_key=room.activity_key,
+        status=room.status, incident_type=room.incident_type, severity=room.severity,
+        search_text=room.search_text,
+    )
+
+
+def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any]:
+    """Create a room; the creator is OWNER; a template pre-fills fields and members."""
+    bind_models()
+    template = _template_for(body.template_id) if body.template_id else None
+    incident_type = body.incident_type or (template.incident_type if template else None)
+    if incident_type is None:
+        raise ValidationFailed("incident_type is required without a template",
+                               details=[{"field": "incident_type", "message": "field required"}])
+    now = clock.iso()
+    room_id = clock.new_id()
+    description = body.description or (template.description if template else "")
+    room = RoomModel(
+        room_id, title=body.title, incident_type=incident_type,
+        severity=body.severity or (template.default_severity if template else "medium"),
+        status="active", location=body.location, description=description,
+        created_by=principal.user_id, created_at=now, updated_at=now, last_activity_at=now,
+        template_id=template.template_id if template else None,
+        search_text=_search_text(body.title, body.location, description),
+        activity_key=_activity_key(now, room_id),
+    )
+    members = {principal.user_id: "OWNER"}
+    for member in (template.default_members if template else []):
+        if member.user_id not in members and _user_exists(member.user_id):
+            members[member.user_id] = member.role
+    room.member_count = len(members)
+    settings = get_settings()
+    with TransactWrite(connection=Connection(region=settings.region, host=settings.dynamodb_endpoint)) as tx:
+        tx.save(room, condition=RoomModel.room_id.does_not_exist())
+        for user_id, role in members.items():
+            tx.save(_membership(room, user_id, role, now))
+    return room_view(room, "OWNER")
+
+
+def _template_for(template_id: str) -> TemplateModel:
+    if not clock.is_uuid(template_id):
+        raise NotFound("Template not found")
+    try:
+        return TemplateModel.get("template", template_id)
+    except DoesNotExist:
+        raise NotFound("Template not found") from None
+
+
+def _user_exists(user_id: str) -> bool:
+    return UserModel.count(user_id) > 0
+
+
+# ---------------------------------------------------------------------------------- list
+def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]:
+    """Rooms newest activity first, filtered inside an index partition (Query, never Scan)."""
+    bind_models()
+    if query.scope == "all" and not principal.is_admin:
+        raise Forbidden("Only administrators may list all rooms")
+    scope = query.model_dump(exclude={"cursor", "limit"})
+    start = decode_cursor(query.cursor, principal.user_id, scope)
+    model: Any = RoomModel if query.scope == "all" else MembershipModel
+    condition = None
+    for name in ("status", "incident_type", "severity"):
+        value = getattr(query, name)
+        if value is not None:
+            clause = getattr(model, name) == value
+            condition = clause if condition is None else condition & clause
+    for token in (query.q or "").lower().split():
+        clause = model.search_text.contains(token)
+        condition = clause if condition is None else condition & clause
+    results: Any
+    if query.scope == "all":
+        results = RoomModel.by_activity.query(
+            "room", scan_index_forward=False, filter_condition=condition,
+            last_evaluated_key=start, page_size=max(query.limit, 25))
+    else:
+        results = MembershipModel.by_user.query(
+            principal.user_id, scan_index_forward=False, filter_condition=condition,
+            last_evaluated_key=start, page_size=max(query.limit, 25))
+    page: list[Any] = []
+    more = False
+    for item in results:
+        if len(page) == query.limit:
+            more = True
+            break
+        page.append(item)
+    next_key = _index_key(page[-1], query.scope) if more and page else None
+    rooms = _rooms_in_order(page, principal, query.scope)
+    return {"rooms": rooms, "next_cursor": encode_cursor(next_key, principal.user_id, scope)}
+
+
+def _index_key(item: Any, scope: str) -> dict[str, Any]:
+    if scope == "all":
+        return {"room_id": {"S": item.room_id}, "all_partition": {"S": "room"},
+                "activity_key": {"S": item.activity_key}}
+    return {"room_id": {"S": item.room_id}, "user_id": {"S": item.user_id},
+            "activity_key": {"S": item.activity_key}}
+
+
+def _rooms_in_order(page: list[Any], principal: Principal, scope: str) -> list[dict[str, Any]]:
+    if not page:
+        return []
+    if scope == "all":
+        roles = {}
+        for m in MembershipModel.batch_get([(r.room_id, principal.user_id) for r in page]):
+            roles[m.room_id] = m.role
+        return [room_view(r, roles.get(r.room_id, "OWNER")) for r in page]
+    rooms = {r.room_id: r for r in RoomModel.batch_get([m.room_id for m in page])}
+    return [room_view(rooms[m.room_id], m.role) for m in page if m.room_id in rooms]
+
+
+# -------------------------------------------------------------------------------- update
+def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) -> dict[str, Any]:
+    """``PATCH``: OWNER changes anything; EDITOR only status and severity."""
+    changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        raise ValidationFailed("Nothing to change", details=[{"field": "body", "message": "no fields"}])
+    if any(value is None for key, value in changes.items() if key != "resolution_note"):
+        raise ValidationFailed("Fields cannot be set to null",
+                               details=[{"field": k, "message": "must not be null"}
+                                        for k, v in changes.items() if v is None and k != "resolution_note"])
+    access = get_access(room_id, principal, "EDITOR")
+    if access.effective != "OWNER" and not set(changes) <= EDITOR_FIELDS:
+        raise Forbidden("Editors may change only status and severity")
+    room = access.room
+    old_status = room.status
+    new_status = changes.get("status", old_status)
+    if new_status != old_status:
+        _check_transition(old_status, new_status, access.effective, changes)
+    elif room.status == "archived":
+        raise Conflict("An archived room cannot be changed")
+    now = clock.iso()
+    for key in ("title", "incident_type", "severity", "location", "description"):
+        if key in changes:
+            setattr(room, key, changes[key])
+    if new_status != old_status:
+        room.status = new_status
+        if new_status == "resolved":
+            room.resolved_at = now
+            room.resolution_note = changes.get("resolution_note")
+        elif new_status == "active":
+            room.resolved_at = None
+        else:
+            room.archived_at = now
+    elif "resolution_note" in changes and room.status == "resolved":
+        room.resolution_note = changes["resolution_note"]
+    room.updated_at = now
+    room.search_text = _search_text(room.title, room.location, room.description)
+    _save_with_activity(room, now)
+    if new_status != old_status:
+        append_system_event(room.room_id, "room_status_changed", principal.user_id,
+                            old_status=old_status, status=new_status, resolution_note=room.resolution_note)
+    return room_view(room, access.role or access.effective)
+
+
+def _check_transition(old: str, new: str, effective: str, changes: dict[str, Any]) -> None:
+    if (old, new) not in TRANSITIONS:
+        raise Conflict(f"A room cannot go from {old} to {new}")
+    if new == "archived" and effective != "OWNER":
+        raise Forbidden("Only an OWNER may archive a room")
+    if new == "resolved" and not (changes.get("resolution_note") or "").strip():
+        raise ValidationFailed("Resolving needs a resolution note",
+                               details=[{"field": "resolution_note", "message": "field required"}])
+
+
+def archive_room(room_id: str, principal: Principal) -> None:
+    """``DELETE``: soft — the room becomes ``archived``; nothing is removed."""
+    access = get_access(room_id, principal, "OWNER")
+    if access.room.status == "archived":
+        return
+    update_room(room_id, principal, schemas.UpdateRoom(status="archived"))
+
+
+def _save_with_activity(room: RoomModel, at: str) -> None:
+    """Save the room and copy its listed fields onto every membership (Query by room)."""
+    room.last_activity_at = at
+    room.activity_key = _activity_key(at, room.room_id)
+    room.save()
+    for membership in MembershipModel.query(room.room_id):
+        membership.update(actions=[
+            MembershipModel.activity_key.set(room.activity_key),
+            MembershipModel.status.set(room.status),
+            MembershipModel.incident_type.set(room.incident_type),
+            MembershipModel.severity.set(room.severity),
+            MembershipModel.search_text.set(room.search_text),
+        ])
+
+
+def touch_room(room_id: str) -> None:
+    """Move ``last_activity_at`` (something happened in the room)."""
+    bind_models()
+    try:
+        room = RoomModel.get(room_id)
+    except DoesNotExist:
+        return
+    _save_with_activity(room, clock.iso())
+
+
+# ------------------------------------------------------------------------------- members
+def _member_view(m: MembershipModel, users: dict[str, UserModel], online: set[str]) -> dict[str, Any]:
+    user = users.get(m.user_id)
+    return {"user_id": m.user_id, "display_name": user.display_name if user else m.user_id,
+            "department": user.department if user else "", "role": m.role,
+            "joined_at": m.joined_at, "online": m.user_id in online}
+
+
+def list_members(room_id: str, principal: Principal) -> dict[str, Any]:
+    """Members with display names and online state (anyone in the room)."""
+    get_access(room_id, principal)
+    members = list(MembershipModel.query(room_id))
+    users = {u.user_id: u for u in UserModel.batch_get([m.user_id for m in members])} if members else {}
+    online = {s.user_id for s in SubscriptionModel.query(room_id)}
+    order = {"OWNER": 0, "EDITOR": 1, "VIEWER": 2}
+    members.sort(key=lambda m: (order.get(m.role, 3), m.joined_at))
+    return {"members": [_member_view(m, users, online) for m in members]}
+
+
+def _target(user_id: str) -> str:
+    return unquote(user_id).strip().lower()
+
+
+def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> dict[str, Any]:
+    """OWNER adds a known user with a role (409 if already a member)."""
+    access = get_access(room_id, principal, "OWNER")
+    _refuse_archived(access.room)
+    user_id = body.user_id.lower()
+    try:
+        user = UserModel.get(user_id)
+    except DoesNotExist:
+        raise NotFound("No such user (they must have logged in once)") from None
+    now = clock.iso()
+    membership = _membership(access.room, user_id, body.role, now)
+    try:
+        membership.save(condition=MembershipModel.user_id.does_not_exist())
+    except PutError:
+        raise Conflict("Already a member") from None
+    access.room.update(actions=[RoomModel.member_count.add(1)])
+    touch_room(room_id)
+    append_system_event(room_id, "member_added", user_id, role=body.role, by=principal.user_id)
+    return _member_view(membership, {user_id: user}, set())
+
+
+def change_role(room_id: str, principal: Principal, user_id: str, body: schemas.ChangeRole) -> dict[str, Any]:
+    """OWNER changes a member's role; the last OWNER cannot be demoted (409)."""
+    access = get_access(room_id, principal, "OWNER")
+    _refuse_archived(access.room)
+    membership = _existing_member(room_id, _target(user_id))
+    if membership.role == body.role:
+        return _member_view(membership, _users([membership.user_id]), set())
+    if membership.role == "OWNER":
+        _keep_an_owner(room_id)
+    old_role = membership.role
+    membership.update(actions=[MembershipModel.role.set(body.role)])
+    append_system_event(room_id, "role_changed", membership.user_id, role=body.role, old_role=old_role,
+                        by=principal.user_id)
+    touch_room(room_id)
+    return _member_view(membership, _users([membership.user_id]), set())
+
+
+def remove_member(room_id: str, principal: Principal, user_id: str) -> None:
+    """OWNER removes anyone, a member removes themselves; the last OWNER stays (409)."""
+    target = _target(user_id)
+    leaving = target == principal.user_id
+    access = get_access(room_id, principal, "VIEWER" if leaving else "OWNER")
+    membership = _existing_member(room_id, target)
+    if membership.role == "OWNER":
+        _keep_an_owner(room_id)
+    membership.delete()
+    access.room.update(actions=[RoomModel.member_count.add(-1)])
+    stop_room_for_user(room_id, target)
+    append_system_event(room_id, "member_removed", target, by=principal.user_id)
+    touch_room(room_id)
+
+
+def stop_room_for_user(room_id: str, user_id: str) -> None:
+    """Drop the user's live subscriptions to the room at once (Query their connections)."""
+    for connection in ConnectionModel.by_user.query(user_id):
+        try:
+            SubscriptionModel(room_id, connection.connection_id).delete()
+        except Exception:  # noqa: BLE001 - absent subscriptions are fine
+            pass
+
+
+def _existing_member(room_id: str, user_id: str) -> MembershipModel:
+    try:
+        return MembershipModel.get(room_id, user_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("Not a member of this room") from None
+
+
+def _keep_an_owner(room_id: str) -> None:
+    owners = MembershipModel.query(room_id, filter_condition=MembershipModel.role == "OWNER",
+                                   consistent_read=True)
+    if sum(1 for _ in owners) <= 1:
+        raise Conflict("A room needs at least one OWNER; promote someone first")
+
+
+def _refuse_archived(room: RoomModel) -> None:
+    if room.status == "archived":
+        raise Conflict("The room is archived")
+
+
+def _users(user_ids: list[str]) -> dict[str, UserModel]:
+    return {u.user_id: u for u in UserModel.batch_get(user_ids)}
+
+
+def search_users(query: schemas.SearchUsers) -> dict[str, Any]:
+    """Known users whose display name or e-mail starts with ``q`` (Query on two indexes)."""
+    bind_models()
+    prefix = query.q.strip().lower()
+    found: dict[str, UserModel] = {}
+    if prefix:
+        by_name = UserModel.by_name.query("user", UserModel.search_key.startswith(prefix), limit=query.limit)
+        by_email = UserModel.by_email.query("user", UserModel.user_id.startswith(prefix), limit=query.limit)
+        for user in [*by_name, *by_email]:
+            found.setdefault(user.user_id, user)
+    else:
+        for user in UserModel.by_name.query("user", limit=query.limit):
+            found.setdefault(user.user_id, user)
+    users = sorted(found.values(), key=lambda u: u.search_key)[: query.limit]
+    return {"users": [{"user_id": u.user_id, "display_name": u.display_name, "department": u.department,
+                       "is_admin": bool(u.is_admin)} for u in users]}
