@@ -1,0 +1,49 @@
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet } from 'react-router';
+import { Breadcrumbs } from '@/components/breadcrumbs';
+import { LanguageSwitch } from '@/components/language-switch';
+import { useSession } from '@/lib/session';
+import { useLogout } from '@/features/auth/api/logout';
+
+/** Header (app name, user, language, logout), breadcrumbs, page. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const { user } = useSession();
+  const logout = useLogout();
+  return (
+    <div className="app-shell">
+      <a href="#main" className="skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <header className="app-header">
+        <Link to="/rooms" className="brand">
+          <span className="brand-full">{t('app.title')}</span>
+          <span className="brand-short" aria-hidden="true">
+            {t('app.shortTitle')}
+          </span>
+        </Link>
+        <div className="header-actions">
+          {user ? (
+            <span className="user-name" title={user.user_id}>
+              <span className="visually-hidden">{t('header.signedInAs', { name: user.display_name })}</span>
+              <span aria-hidden="true">{user.display_name}</span>
+            </span>
+          ) : null}
+          <LanguageSwitch />
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => logout.mutate()}
+            disabled={logout.isPending}
+          >
+            {logout.isPending ? t('header.loggingOut') : t('header.logout')}
+          </button>
+        </div>
+      </header>
+      <Breadcrumbs />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

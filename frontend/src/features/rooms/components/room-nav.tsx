@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router';
+
+export function RoomNav({ roomId }: { roomId: string }) {
+  const { t } = useTranslation();
+  const base = `/rooms/${encodeURIComponent(roomId)}`;
+  const links = [
+    { to: base, label: t('nav.chat'), end: true },
+    { to: `${base}/files`, label: t('nav.files'), end: false },
+    { to: `${base}/members`, label: t('nav.members'), end: false },
+    { to: `${base}/settings`, label: t('nav.settings'), end: false },
+  ];
+  return (
+    <nav className="room-nav" aria-label={t('nav.roomSections')}>
+      <ul>
+        {links.map((link) => (
+          <li key={link.to}>
+            <NavLink to={link.to} end={link.end}>
+              {link.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

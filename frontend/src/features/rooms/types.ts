@@ -1,0 +1,41 @@
+export const ROOM_STATUSES = ['active', 'resolved', 'archived'] as const;
+export const INCIDENT_TYPES = [
+  'equipment_failure',
+  'quality_issue',
+  'material_shortage',
+  'safety',
+  'other',
+] as const;
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type RoomRole = 'OWNER' | 'EDITOR' | 'VIEWER';
+
+export type Room = {
+  room_id: string;
+  title: string;
+  incident_type: IncidentType;
+  severity: Severity;
+  status: RoomStatus;
+  location: string | null;
+  description: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  last_activity_at: string;
+  member_count: number;
+  resolved_at?: string | null;
+  resolution_note?: string | null;
+  template_id?: string | null;
+  /** Only on GET /api/rooms/{room_id}. */
+  my_role?: RoomRole;
+};
+
+export type RoomFilters = {
+  status?: RoomStatus | undefined;
+  incident_type?: IncidentType | undefined;
+  severity?: Severity | undefined;
+  q?: string | undefined;
+};

@@ -1,0 +1,27 @@
+import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import i18n from '@/lib/i18n';
+import { cancelScheduledRefresh } from '@/lib/api-client';
+import { resetSessionFromStorage } from '@/lib/session';
+import { resetDb } from '@/testing/mocks/db';
+import { server } from '@/testing/mocks/server';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+
+beforeEach(async () => {
+  window.localStorage.clear();
+  window.sessionStorage.clear();
+  resetDb();
+  resetSessionFromStorage();
+  await i18n.changeLanguage('zh-TW');
+});
+
+afterEach(() => {
+  cleanup();
+  server.resetHandlers();
+  server.events.removeAllListeners();
+  cancelScheduledRefresh();
+});
+
+afterAll(() => server.close());
