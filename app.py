@@ -17,6 +17,7 @@ from chalicelib.core.db import table_name
 from chalicelib.core.settings import load_settings
 from chalicelib.messaging import fanout
 from chalicelib.realtime import service as realtime
+from chalicelib.rooms import fanout as room_fanout
 from chalicelib.rooms.routes import bp as room_routes
 
 app = Chalice(app_name="incident-response")
@@ -55,13 +56,23 @@ def ws_disconnect(event: WebsocketEvent) -> dict[str, int]:
 # The ARN is a placeholder at package time; the merge template points the event source
 # at the real stream with Fn::GetAtt, and the local gateway reads the table name from it.
 _settings = load_settings()  # uncached: importing the app must not freeze the settings
-MESSAGES_STREAM_ARN = (
-    f"arn:aws:dynamodb:{_settings.region}:000000000000:table/"
-    f"{table_name('messages', _settings)}/stream/placeholder"
-)
+
+
+def _stream_arn(logical: str) -> str:
+    return f"arn:aws:dynamodb:{_settings.region}:000000000000:table/{table_name(logical, _settings)}/stream/placeholder"
+
+
+MESSAGES_STREAM_ARN = _stream_arn("messages")
+MEMBERSHIPS_STREAM_ARN = _stream_arn("memberships")
 
 
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Messages table stream → every subscribed connection."""
     return fanout.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=MEMBERSHIPS_STREAM_ARN, batch_size=100, starting_position="LATEST")
+def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
+    """Memberships stream → the affected user's connections (live room lists)."""
+    return room_fanout.handle_batch(event.to_dict(), event.context)

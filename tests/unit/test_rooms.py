@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -191,14 +192,14 @@ def test_member_errors(api: Api) -> None:
 
 
 def test_removed_member_stops_receiving_the_room_at_once(api: Api) -> None:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from chalicelib.core import clock
     from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 
     room = _create(api)["room_id"]
     api.call("owner", "POST", f"/rooms/{room}/members", {"user_id": "chen.editor@panjit.com.tw", "role": "EDITOR"})
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     for cid in ["tab-1", "tab-2"]:
         ConnectionModel(cid, user_id="chen.editor@panjit.com.tw", session_id="s", connected_at=clock.iso(),
                         expires_at=later).save()

@@ -73,7 +73,7 @@ ROOM_CASES = [
 def test_room_and_member_routes(api: Api) -> None:
     table = []
     for name, method, path, body, expected in ROOM_CASES:
-        for role, want in zip(ROLES, expected):
+        for role, want in zip(ROLES, expected, strict=True):
             # "remove other" as editor is chen.editor leaving by themselves: allowed
             room = api.standard_room()
             response = api.call(role, method, path.format(room=room), body)

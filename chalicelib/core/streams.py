@@ -1,0 +1,33 @@
+"""DynamoDB Streams batches with partial batch failure responses (powertools)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from chalicelib.core.db import bind_models
+from chalicelib.core.observability import logger
+
+
+def process_stream_batch(event: dict[str, Any], context: Any,
+                         handle_record: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Run ``handle_record`` on each raw record; failed ones come back as ``batchItemFailures``.
+
+    The event source mapping must set ``FunctionResponseTypes: [ReportBatchItemFailures]`` so
+    that Lambda retries only the failed records (and those after them in the shard).
+    """
+    bind_models()
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+
+    def record_handler(record: DynamoDBRecord) -> None:
+        handle_record(record.raw_event)
+
+    response: dict[str, Any] = dict(process_partial_response(event=event, record_handler=record_handler,
+                                                             processor=processor, context=context))
+    failures = list(response.get("batchItemFailures") or [])
+    if failures:
+        logger.warning("stream batch had failures", extra={"failed": len(failures)})
+    return response

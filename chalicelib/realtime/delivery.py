@@ -1,0 +1,41 @@
+"""Delivering one frame to a room's subscribers or to one user's connections.
+
+Both Query an index (never Scan), post in parallel, forget connections that answer 410 Gone,
+and raise :class:`DeliveryFailed` for other failures so the stream record is retried.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from chalicelib.core.observability import metrics
+from chalicelib.realtime import sender
+from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
+from chalicelib.realtime.service import forget_connection
+
+
+class DeliveryFailed(Exception):
+    """Some connections could not be reached for a reason other than 410 Gone."""
+
+
+def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> None:
+    started = time.perf_counter()
+    gone, failed = sender.post_many(connection_ids, frame)
+    for connection_id in gone:
+        forget_connection(connection_id)
+    metrics.add_metric(name="FanoutDeliveries", unit="Count", value=len(connection_ids) - len(failed) - len(gone))
+    metrics.add_metric(name="FanoutDurationMs", unit="Milliseconds", value=(time.perf_counter() - started) * 1000)
+    if failed:
+        metrics.add_metric(name="FanoutFailures", unit="Count", value=len(failed))
+        raise DeliveryFailed(f"{len(failed)} connection(s) failed")
+
+
+def deliver_to_room(room_id: str, frame: dict[str, Any]) -> None:
+    """Every connection subscribed to the room."""
+    _deliver([s.connection_id for s in SubscriptionModel.query(room_id)], frame)
+
+
+def deliver_to_user(user_id: str, frame: dict[str, Any]) -> None:
+    """Every open connection of one user."""
+    _deliver([c.connection_id for c in ConnectionModel.by_user.query(user_id)], frame)
