@@ -16,6 +16,7 @@ from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.core.db import table_name
 from chalicelib.core.settings import load_settings
 from chalicelib.messaging import fanout
+from chalicelib.messaging.routes import bp as message_routes
 from chalicelib.realtime import service as realtime
 from chalicelib.rooms import fanout as room_fanout
 from chalicelib.rooms.routes import bp as room_routes
@@ -31,6 +32,7 @@ if _origin:
 
 app.register_blueprint(auth_routes)
 app.register_blueprint(room_routes)
+app.register_blueprint(message_routes)
 
 
 # ------------------------------------------------------------------------------ WebSocket

@@ -240,6 +240,12 @@ def _load_principal(session_id: str, user_id: str, use_cache: bool = True) -> Pr
     return principal
 
 
+def principal_for_session(session_id: str, user_id: str) -> Principal:
+    """The principal of a live session (cached a few seconds); ``Unauthorized`` once it ended."""
+    bind_models()
+    return _load_principal(session_id, user_id)
+
+
 def authenticate_bearer(authorization: str | None) -> Principal:
     """Resolve ``Authorization: Bearer <jwt>`` to a principal or raise ``Unauthorized``."""
     if not authorization:

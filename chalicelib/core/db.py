@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pynamodb.connection import Connection
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import Settings, get_settings
 
@@ -72,3 +74,17 @@ def delete_tables(models: Iterable[type[Model]] | None = None) -> None:
     for model in models:
         if model.exists():
             model.delete_table()
+
+
+_CONNECTIONS: dict[tuple[str, str | None], Connection] = {}
+
+
+def transaction() -> TransactWrite:
+    """A ``TransactWrite`` on the configured endpoint (its connection is built once: botocore
+    clients are expensive to create)."""
+    settings = get_settings()
+    key = (settings.region, settings.dynamodb_endpoint)
+    connection = _CONNECTIONS.get(key)
+    if connection is None:
+        connection = _CONNECTIONS[key] = Connection(region=settings.region, host=settings.dynamodb_endpoint)
+    return TransactWrite(connection=connection)

@@ -14,7 +14,7 @@ from pynamodb.models import Model
 from chalicelib.core.streams import process_stream_batch
 from chalicelib.messaging.models import MessageModel
 from chalicelib.messaging.views import message_view, system_frame
-from chalicelib.realtime.delivery import deliver_to_room
+from chalicelib.realtime.delivery import deliver_to_room, deliver_to_user
 
 
 def _image(model: type[Model], image: dict[str, Any] | None) -> Any:
@@ -35,8 +35,13 @@ def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
 def handle_record(record: dict[str, Any]) -> None:
     """Deliver one stream record (raises so that the record is retried)."""
     result = frame_for(record)
-    if result is not None:
-        deliver_to_room(*result)
+    if result is None:
+        return
+    room_id, frame = result
+    deliver_to_room(room_id, frame)
+    if frame["type"] == "message":
+        for user_id in frame["message"]["mentions"]:
+            deliver_to_user(user_id, {"type": "mention", "room_id": room_id, "message": frame["message"]})
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -11,9 +11,21 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
+
+
+class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
+    """A room's messages by last change (resume: "what changed since", not only "what is new")."""
+
+    class Meta:
+        index_name = "updated-index"
+        projection = AllProjection()
+
+    room_id = UnicodeAttribute(hash_key=True)
+    updated_at = UnicodeAttribute(range_key=True)
 
 
 @register
@@ -37,14 +49,20 @@ class MessageModel(Model):
     created_at = UnicodeAttribute()
     edited_at = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()  # created_at, then the time of the last edit/delete/reaction
+    version = NumberAttribute(default=1)  # bumped on every change; clients keep the highest
+    by_update = MessagesByUpdateIndex()
 
 
 @register
-class SequenceModel(Model):
-    """The last sequence number handed out in a room (atomic counter, no stream)."""
+class ClientIdModel(Model):
+    """Durable idempotency: a sender's ``client_id`` in a room → the message it created."""
 
     class Meta:
-        table_name = "sequences"
+        table_name = "message-client-ids"
 
     room_id = UnicodeAttribute(hash_key=True)
-    last_seq = NumberAttribute(default=0)
+    client_key = UnicodeAttribute(range_key=True)  # "<sender_id>#<client_id>"
+    message_id = UnicodeAttribute()
+    sequence_number = NumberAttribute()
+    created_at = UnicodeAttribute()

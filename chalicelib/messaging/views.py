@@ -26,6 +26,8 @@ def message_view(message: MessageModel) -> dict[str, Any]:
         "created_at": message.created_at,
         "edited_at": message.edited_at,
         "deleted_at": message.deleted_at,
+        "updated_at": message.updated_at,
+        "version": int(message.version or 1),
     }
 
 

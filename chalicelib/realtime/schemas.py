@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.messaging.schemas import UUID_PATTERN, NewMessage
 
 MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit
 
@@ -23,7 +24,44 @@ class PingFrame(Frame):
     type: Literal["ping"]
 
 
-FRAME_TYPES: dict[str, type[Frame]] = {"ping": PingFrame}
+class SubscribeFrame(Frame):
+    """Start receiving a room; replay what came (or changed) after ``last_seq`` / ``changed_since``."""
+
+    type: Literal["subscribe"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+    last_seq: int | None = Field(default=None, ge=0)
+    changed_since: str | None = Field(default=None, max_length=40,
+                                      pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")
+
+
+class UnsubscribeFrame(Frame):
+    """Stop receiving a room."""
+
+    type: Literal["unsubscribe"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+
+
+class MessageFrame(Frame, NewMessage):
+    """Send a message (see :class:`NewMessage`)."""
+
+    type: Literal["message"]
+
+
+class TypingFrame(Frame):
+    """Typing indicator (not persisted)."""
+
+    type: Literal["typing"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+    is_typing: bool
+
+
+FRAME_TYPES: dict[str, type[Frame]] = {
+    "ping": PingFrame,
+    "subscribe": SubscribeFrame,
+    "unsubscribe": UnsubscribeFrame,
+    "message": MessageFrame,
+    "typing": TypingFrame,
+}
 
 
 def parse_frame(raw: Any) -> Frame:
@@ -37,6 +75,3 @@ def parse_frame(raw: Any) -> Frame:
     if model is None:
         raise ValidationFailed(f"Unknown frame type: {kind[:40]}")
     return model.model_validate(raw)
-
-
-__all__ = ["MAX_FRAME_BYTES", "PingFrame", "ValidationError", "parse_frame"]

@@ -3,39 +3,53 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth import service as auth
+from chalicelib.auth.service import Principal
 from chalicelib.core import clock
 from chalicelib.core.db import bind_models
 from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
-from chalicelib.realtime import sender
+from chalicelib.messaging import service as messaging
+from chalicelib.realtime import presence, sender
 from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
-from chalicelib.realtime.schemas import MAX_FRAME_BYTES, PingFrame, parse_frame
+from chalicelib.realtime.schemas import (
+    MAX_FRAME_BYTES,
+    MessageFrame,
+    PingFrame,
+    SubscribeFrame,
+    TypingFrame,
+    UnsubscribeFrame,
+    parse_frame,
+)
+from chalicelib.rooms import service as rooms
 
 OK = {"statusCode": 200}
 REJECTED = {"statusCode": 401}
+CHANGE_MARGIN = timedelta(seconds=5)  # writes stamped just before a client's last sync
+ACTIVITY_EVERY = timedelta(seconds=30)  # how often messages move a room's last_activity_at
+
+
+def _expiry() -> datetime:
+    return datetime.fromtimestamp(clock.now() + get_settings().connection_ttl, tz=UTC)
 
 
 def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
     """``$connect``: redeem the single-use ticket; refuse with 401 and write nothing otherwise."""
-    settings = get_settings()
     try:
         principal = auth.redeem_ws_ticket((query or {}).get("ticket"))
     except Unauthorized:
         logger.info("websocket connect refused", extra={"connection_id": connection_id})
         return REJECTED
-    bind_models(settings)
-    ConnectionModel(
-        connection_id, user_id=principal.user_id, session_id=principal.session_id,
-        connected_at=clock.iso(),
-        expires_at=datetime.fromtimestamp(clock.now() + settings.connection_ttl, tz=UTC),
-    ).save()
+    bind_models()
+    ConnectionModel(connection_id, user_id=principal.user_id, session_id=principal.session_id,
+                    connected_at=clock.iso(), expires_at=_expiry()).save()
     logger.info("websocket connected", extra={"connection_id": connection_id, "user_id": principal.user_id})
     return OK
 
@@ -47,16 +61,34 @@ def disconnect(connection_id: str) -> dict[str, int]:
 
 
 def forget_connection(connection_id: str) -> None:
-    """Delete a connection record and every subscription it held (Query on the GSI)."""
+    """Delete a connection and its subscriptions; a user's last tab leaving a room is announced."""
     bind_models()
+    gone: list[str] = []
     for sub in SubscriptionModel.by_connection.query(connection_id):
-        SubscriptionModel(sub.room_id, sub.connection_id).delete()
-    ConnectionModel(connection_id).delete()
+        gone += _leave(sub.room_id, connection_id)
+    try:
+        ConnectionModel(connection_id).delete()
+    except Exception:  # noqa: BLE001 - already gone is fine
+        pass
+    for other in set(gone) - {connection_id}:
+        forget_connection(other)
 
 
+def _leave(room_id: str, connection_id: str) -> list[str]:
+    try:
+        sub = SubscriptionModel.get(room_id, connection_id)
+    except DoesNotExist:
+        return []
+    sub.delete()
+    if any(s.user_id == sub.user_id for s in presence.subscribers(room_id)):
+        return []
+    return presence.announce(room_id, sub.user_id, "user_left")
+
+
+# ------------------------------------------------------------------------------ frames
 def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
     """``$default``: validate and dispatch one client frame; bad frames get an ``error`` frame."""
-    reply: dict[str, Any] | None
+    replies: list[dict[str, Any]]
     client_id = None
     try:
         if body is not None and len(body.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
@@ -71,16 +103,19 @@ def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
             frame = parse_frame(raw)
         except ValidationError as exc:
             raise ValidationFailed(_frame_problem(exc)) from None
-        reply = _dispatch(connection_id, frame)
+        replies = _dispatch(connection_id, frame)
     except AppError as err:
-        reply = {"type": "error", "code": err.code, "message": err.message}
+        error = {"type": "error", "code": err.code, "message": err.message}
         if client_id:
-            reply["client_id"] = client_id
+            error["client_id"] = client_id
+        replies = [error]
     except Exception:  # noqa: BLE001 - a frame must never crash the connection
         logger.exception("frame handling failed", extra={"connection_id": connection_id})
-        reply = {"type": "error", "code": "internal_error", "message": "Internal error"}
-    if reply is not None and not sender.post(connection_id, reply):
-        forget_connection(connection_id)
+        replies = [{"type": "error", "code": "internal_error", "message": "Internal error"}]
+    for reply in replies:
+        if not sender.post(connection_id, reply):
+            forget_connection(connection_id)
+            break
     return OK
 
 
@@ -90,7 +125,72 @@ def _frame_problem(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else first["msg"]
 
 
-def _dispatch(connection_id: str, frame: Any) -> dict[str, Any] | None:
+def _caller(connection_id: str) -> tuple[ConnectionModel, Principal]:
+    bind_models()
+    try:
+        connection = ConnectionModel.get(connection_id)
+    except DoesNotExist:
+        raise Unauthorized("Unknown connection; reconnect") from None
+    return connection, auth.principal_for_session(connection.session_id, connection.user_id)
+
+
+def _dispatch(connection_id: str, frame: Any) -> list[dict[str, Any]]:
     if isinstance(frame, PingFrame):
-        return {"type": "pong"}
+        return [{"type": "pong"}]
+    connection, principal = _caller(connection_id)
+    if isinstance(frame, SubscribeFrame):
+        return subscribe(connection, principal, frame)
+    if isinstance(frame, UnsubscribeFrame):
+        _leave(frame.room_id, connection_id)
+        return [{"type": "unsubscribed", "room_id": frame.room_id}]
+    if isinstance(frame, MessageFrame):
+        return [send(principal, frame)]
+    if isinstance(frame, TypingFrame):
+        rooms.get_access(frame.room_id, principal, "EDITOR")
+        presence.broadcast(presence.subscribers(frame.room_id),
+                           {"type": "typing", "room_id": frame.room_id, "user_id": principal.user_id,
+                            "is_typing": frame.is_typing}, exclude_user=principal.user_id)
+        return []
     raise ValidationFailed(f"Unsupported frame type: {frame.type}")
+
+
+def subscribe(connection: ConnectionModel, principal: Principal, frame: SubscribeFrame) -> list[dict[str, Any]]:
+    """Members only; subscription first, then the replay (so nothing falls in between)."""
+    rooms.get_access(frame.room_id, principal, "VIEWER")
+    already_online = any(s.user_id == principal.user_id for s in presence.subscribers(frame.room_id))
+    SubscriptionModel(frame.room_id, connection.connection_id, user_id=principal.user_id,
+                      subscribed_at=clock.iso(), expires_at=_expiry()).save()
+    if not already_online:
+        presence.announce(frame.room_id, principal.user_id, "user_joined", exclude_connection=connection.connection_id)
+    server_time = clock.iso()
+    replayed: list[dict[str, Any]] = []
+    truncated = False
+    if frame.last_seq is not None:
+        since = _minus_margin(frame.changed_since) if frame.changed_since else None
+        views, truncated = messaging.replay(frame.room_id, frame.last_seq, since)
+        replayed = [{"type": "message", "message": v, "replay": True} for v in views]
+    subscribed = {"type": "subscribed", "room_id": frame.room_id,
+                  "online": presence.online_users(presence.subscribers(frame.room_id)),
+                  "last_seq": messaging.last_sequence(frame.room_id), "server_time": server_time,
+                  "has_more": truncated}
+    return [subscribed, *replayed]
+
+
+def _minus_margin(stamp: str) -> str:
+    moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    return clock.iso((moment - CHANGE_MARGIN).timestamp())
+
+
+def send(principal: Principal, frame: MessageFrame) -> dict[str, Any]:
+    """EDITOR/OWNER only; the ack goes back once the message is stored."""
+    access = rooms.get_access(frame.room_id, principal, "EDITOR")
+    if access.room.status == "archived":
+        raise ValidationFailed("The room is archived")
+    if frame.message_type in ("image_ref", "file_ref"):
+        messaging.require_ready_file(frame.room_id, frame.file_id)
+    members = rooms.member_ids(frame.room_id) if frame.mentions else set()
+    ack = messaging.send_message(principal.user_id, frame, members)
+    last = datetime.strptime(access.room.last_activity_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    if datetime.now(UTC) - last > ACTIVITY_EVERY:
+        rooms.touch_room(frame.room_id)
+    return ack

@@ -10,17 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.auth.models import UserModel
 from chalicelib.auth.service import Principal
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.core.db import bind_models
+from chalicelib.core.db import bind_models, transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.core.settings import get_settings
 from chalicelib.messaging.service import append_system_event
 from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 from chalicelib.rooms import schemas
@@ -122,8 +119,7 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
         if member.user_id not in members and _user_exists(member.user_id):
             members[member.user_id] = member.role
     room.member_count = len(members)
-    settings = get_settings()
-    with TransactWrite(connection=Connection(region=settings.region, host=settings.dynamodb_endpoint)) as tx:
+    with transaction() as tx:
         tx.save(room, condition=RoomModel.room_id.does_not_exist())
         for user_id, role in members.items():
             tx.save(_membership(room, user_id, role, now))
@@ -413,3 +409,8 @@ def search_users(query: schemas.SearchUsers) -> dict[str, Any]:
     users = sorted(found.values(), key=lambda u: u.search_key)[: query.limit]
     return {"users": [{"user_id": u.user_id, "display_name": u.display_name, "department": u.department,
                        "is_admin": bool(u.is_admin)} for u in users]}
+
+
+def member_ids(room_id: str) -> set[str]:
+    """The user ids of a room's members (Query on the room's partition)."""
+    return {m.user_id for m in MembershipModel.query(room_id, attributes_to_get=["room_id", "user_id"])}

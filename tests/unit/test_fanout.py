@@ -19,7 +19,7 @@ LATER = datetime.now(UTC) + timedelta(hours=1)
 def _message(seq: int, room: str = ROOM) -> MessageModel:
     return MessageModel(room, seq, message_id=f"00000000-0000-4000-8000-{seq:012d}", client_id=f"c{seq}",
                         sender_id="chen.editor@panjit.com.tw", message_type="text",
-                        content=f"溫度 {seq}", created_at=clock.iso())
+                        content=f"溫度 {seq}", created_at=clock.iso(), updated_at=clock.iso())
 
 
 def _record(message: MessageModel, name: str = "INSERT", seq: str = "1") -> dict[str, Any]:

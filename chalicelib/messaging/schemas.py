@@ -1,0 +1,97 @@
+"""Message content rules: types, size limits, structured incident data."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_TEXT_CHARS = 4000
+MAX_MENTIONS = 50
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+MessageType = Literal["text", "image_ref", "file_ref", "incident_data"]
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _clean_text(value: str, limit: int) -> str:
+    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    if len(value) > limit:
+        raise ValueError(f"at most {limit} characters")
+    return value
+
+
+def validate_incident_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Readings: up to 30 named fields, finite numbers (or short text/booleans), optional timestamp."""
+    if not data:
+        raise ValueError("incident data needs at least one field")
+    if len(data) > 30:
+        raise ValueError("at most 30 fields")
+    numeric = 0
+    for key, value in data.items():
+        if not FIELD_NAME.match(key):
+            raise ValueError(f"invalid field name: {key[:40]!r}")
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float)):
+            if not math.isfinite(value) or abs(value) > 1e15:
+                raise ValueError(f"{key}: not a finite number")
+            numeric += 1
+        elif isinstance(value, str):
+            _clean_text(value, 200)
+        else:
+            raise ValueError(f"{key}: must be a number, text or boolean")
+    if numeric == 0:
+        raise ValueError("incident data needs at least one numeric reading")
+    if "timestamp" in data and not isinstance(data["timestamp"], str):
+        raise ValueError("timestamp must be an ISO-8601 string")
+    return data
+
+
+class NewMessage(BaseModel):
+    """The ``message`` frame's payload."""
+
+    model_config = ConfigDict(extra="ignore")
+    room_id: str = Field(pattern=UUID_PATTERN)
+    client_id: str = Field(pattern=UUID_PATTERN)
+    message_type: MessageType = "text"
+    content: str | dict[str, Any]
+    mentions: list[str] = Field(default_factory=list, max_length=MAX_MENTIONS)
+    file_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+
+    @field_validator("mentions")
+    @classmethod
+    def _mentions(cls, value: list[str]) -> list[str]:
+        out = []
+        for item in value:
+            if not isinstance(item, str) or len(item) > 256 or "@" not in item:
+                raise ValueError("mentions are user ids (e-mail addresses)")
+            out.append(item.strip().lower())
+        return list(dict.fromkeys(out))
+
+    @model_validator(mode="after")
+    def _content_matches_type(self) -> NewMessage:
+        if self.message_type == "incident_data":
+            if not isinstance(self.content, dict):
+                raise ValueError("incident_data content must be an object")
+            validate_incident_data(self.content)
+            return self
+        if not isinstance(self.content, str):
+            raise ValueError("content must be text")
+        _clean_text(self.content, MAX_TEXT_CHARS)
+        if self.message_type == "text" and not self.content.strip():
+            raise ValueError("content must not be empty")
+        if self.message_type in ("image_ref", "file_ref") and not self.file_id:
+            raise ValueError("file_id is required for image_ref / file_ref")
+        return self
+
+
+class HistoryQuery(BaseModel):
+    """Query string of ``GET /api/rooms/{room_id}/messages``."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=100)
+    before: int | None = Field(default=None, ge=1)
+    after_seq: int | None = Field(default=None, ge=0)

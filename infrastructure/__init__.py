@@ -1,0 +1,1 @@
+"""Development-only infrastructure code (never packaged into Lambda)."""

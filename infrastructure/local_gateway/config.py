@@ -1,0 +1,217 @@
+"""Command line options, the development environment and the embedded moto server.
+
+Everything here runs *before* ``app.py`` is imported: the app reads its settings from the
+environment, so the endpoints, the signing key and the dev directory must be in place first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger("local_gateway")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEV_DIRECTORY_FILE = REPO_ROOT / "infrastructure" / "local" / "dev-directory.json"
+DEMO_PASSWORD = "Passw0rd!"  # the dev directory's password for every demo user
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+@dataclass
+class Options:
+    """Parsed command line (with environment fallbacks)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    static: Path | None = None
+    dynamodb_endpoint: str | None = None
+    s3_endpoint: str | None = None
+    table_prefix: str | None = None
+    seed: bool = True
+    stream_start: str = "latest"  # latest | trim_horizon (shards that exist at start)
+    poll_interval: float = 0.15
+    ws_idle_timeout: float = 600.0
+    ws_max_lifetime: float = 7200.0
+    stage: str = "api"
+    verbose: bool = False
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    """Parse ``argv`` into :class:`Options`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m infrastructure.local_gateway",
+        description="Development-only local API Gateway: REST (/api), WebSocket (/ws), "
+                    "Management API, DynamoDB Streams → Lambda, and the built SPA on one port.",
+    )
+    parser.add_argument("--host", default=os.environ.get("LOCAL_GATEWAY_HOST", "127.0.0.1"),
+                        help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_GATEWAY_PORT", "8000")),
+                        help="port (default 8000; 0 picks a free one)")
+    parser.add_argument("--static", default=str(REPO_ROOT / "frontend" / "dist"),
+                        help="folder of the built SPA (default frontend/dist)")
+    parser.add_argument("--dynamodb-endpoint", default=os.environ.get("DYNAMODB_ENDPOINT") or None,
+                        help="DynamoDB (and Streams) endpoint, e.g. DynamoDB Local; "
+                             "default $DYNAMODB_ENDPOINT, else embedded moto")
+    parser.add_argument("--s3-endpoint", default=os.environ.get("S3_ENDPOINT") or None,
+                        help="S3 endpoint (SeaweedFS, MinIO); default $S3_ENDPOINT, else embedded moto")
+    parser.add_argument("--table-prefix", default=None, help="TABLE_PREFIX for the app")
+    parser.add_argument("--no-seed", action="store_true", help="do not load the development seed")
+    parser.add_argument("--stream-start", choices=["latest", "trim_horizon"], default="latest",
+                        help="where to start on stream shards that exist at start (default latest)")
+    parser.add_argument("--poll-interval", type=float, default=0.15,
+                        help="seconds between GetRecords calls per shard (default 0.15)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging of the gateway")
+    ns = parser.parse_args(argv)
+    return Options(
+        host=ns.host,
+        port=ns.port,
+        static=Path(ns.static).resolve() if ns.static else None,
+        dynamodb_endpoint=ns.dynamodb_endpoint,
+        s3_endpoint=ns.s3_endpoint,
+        table_prefix=ns.table_prefix,
+        seed=not ns.no_seed,
+        stream_start=ns.stream_start,
+        poll_interval=max(0.02, ns.poll_interval),
+        ws_idle_timeout=_env_float("LOCAL_WS_IDLE_TIMEOUT", 600.0),
+        ws_max_lifetime=_env_float("LOCAL_WS_MAX_LIFETIME", 7200.0),
+        verbose=ns.verbose,
+    )
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind the listening socket first: the app must know the gateway's port before import."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A currently free TCP port on ``host``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def loopback_url(host: str, port: int) -> str:
+    """How processes on this machine reach a server bound to ``host``."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+class EmbeddedMoto:
+    """moto's server in this process (DynamoDB, DynamoDB Streams and S3 on one endpoint)."""
+
+    def __init__(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.port = free_port()
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._server.start()
+        # werkzeug logs every moto request at INFO: far too chatty next to the access log
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    def stop(self) -> None:
+        try:
+            self._server.stop()
+        except Exception:  # noqa: BLE001 - best effort at shutdown
+            log.debug("moto stop failed", exc_info=True)
+
+    @staticmethod
+    def prune_shard_iterators(keep: int = 2000) -> None:
+        """moto keeps every shard iterator forever; drop the oldest (like their 15 min expiry)."""
+        try:
+            from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+            for account in list(dynamodbstreams_backends.values()):
+                for backend in list(account.values()):
+                    iterators = backend.shard_iterators
+                    excess = len(iterators) - keep
+                    if excess > 0:
+                        for key in list(iterators)[:excess]:
+                            iterators.pop(key, None)
+        except Exception:  # noqa: BLE001 - moto internals; pruning is only a memory nicety
+            log.debug("could not prune moto shard iterators", exc_info=True)
+
+
+def _chalice_config_env(stage: str = "dev") -> dict[str, str]:
+    """Environment variables that ``.chalice/config.json`` gives the functions of ``stage``."""
+    path = REPO_ROOT / ".chalice" / "config.json"
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    env = dict(config.get("environment_variables") or {})
+    env.update((config.get("stages", {}).get(stage, {}) or {}).get("environment_variables") or {})
+    return {str(k): str(v) for k, v in env.items()}
+
+
+def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str,
+                      management_endpoint: str) -> None:
+    """Set the app's environment (defaults only where the developer has not set a value)."""
+    env = os.environ
+    for key, value in _chalice_config_env().items():
+        env.setdefault(key, value)
+    if not env.get("AWS_ACCESS_KEY_ID") and not env.get("AWS_PROFILE"):
+        env["AWS_ACCESS_KEY_ID"] = "local"
+        env["AWS_SECRET_ACCESS_KEY"] = "local"
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    env["AWS_REGION"] = region
+    env.setdefault("AWS_DEFAULT_REGION", region)
+    env.setdefault("STAGE", "dev")
+    if not env.get("JWT_SECRET") and not env.get("JWT_SECRET_PARAMETER"):
+        env["JWT_SECRET"] = secrets.token_urlsafe(48)  # a new key per start: old tokens die
+    env.setdefault("DIRECTORY_MODE", "dev")
+    env.setdefault("DEV_DIRECTORY_FILE", str(DEV_DIRECTORY_FILE))
+    env.setdefault("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
+    env.setdefault("ADMIN_GROUP", "IRS-Admins")
+    if options.table_prefix:
+        env["TABLE_PREFIX"] = options.table_prefix
+    # these must point at what this process serves / started
+    env["DYNAMODB_ENDPOINT"] = dynamodb_endpoint
+    env["S3_ENDPOINT"] = s3_endpoint
+    env["WS_MANAGEMENT_ENDPOINT"] = management_endpoint
+    env.setdefault("WEBSOCKET_STAGE", options.stage)
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+
+
+def demo_logins() -> list[str]:
+    """Lines describing the dev directory's users (only in ``DIRECTORY_MODE=dev``)."""
+    if os.environ.get("DIRECTORY_MODE", "").lower() != "dev":
+        return []
+    path = Path(os.environ.get("DEV_DIRECTORY_FILE") or DEV_DIRECTORY_FILE)
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    admin = os.environ.get("ADMIN_GROUP", "").lower()
+    lines = []
+    for user in data.get("users", []):
+        groups = [str(g).lower() for g in user.get("groups", [])]
+        is_admin = bool(admin) and any(g == admin or g.startswith(f"cn={admin},") for g in groups)
+        name = user.get("display_name") or user.get("cn") or ""
+        lines.append(f"{user.get('sam', '?'):<16} {name}{' (administrator)' if is_admin else ''}")
+    return lines

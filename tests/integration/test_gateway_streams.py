@@ -1,0 +1,181 @@
+"""The gateway's stream event source mapping: records, partial batch failures, retries.
+
+These drive :class:`StreamPoller` against moto's DynamoDB Streams in this process (real
+GetRecords responses), with stand-in handlers that fail on purpose.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from infrastructure.local_gateway import streams
+from infrastructure.local_gateway.streams import StreamPoller, table_from_stream_arn
+
+pytestmark = pytest.mark.integration
+
+TABLE = "gwstream-messages"
+PLACEHOLDER = f"arn:aws:dynamodb:us-east-1:000000000000:table/{TABLE}/stream/placeholder"
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    from infrastructure.local_gateway.config import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_table(
+        TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    try:
+        yield endpoint
+    finally:
+        client.delete_table(TableName=TABLE)  # moto's state is per process, not per server
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streams, "BACKOFF_SECONDS", (0.05, 0.05, 0.05))
+
+
+class Recorder:
+    """A stand-in handler: records each batch's keys and answers with ``respond(batch)``."""
+
+    def __init__(self, respond: Any = None) -> None:
+        self.batches: list[list[str]] = []
+        self.events: list[dict[str, Any]] = []
+        self.respond = respond
+        self.called = threading.Event()
+
+    def __call__(self, event: dict[str, Any], context: Any) -> Any:
+        self.events.append(event)
+        self.batches.append([r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"]])
+        self.called.set()
+        return self.respond(event["Records"]) if self.respond else {"batchItemFailures": []}
+
+
+def put(endpoint: str, *keys: str) -> None:
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+    for key in keys:
+        client.put_item(TableName=TABLE, Item={"pk": {"S": key}, "n": {"N": "1"}})
+
+
+def run_until(poller: StreamPoller, check: Any, timeout: float = 10.0) -> None:
+    poller.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not check():
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.05)
+    finally:
+        poller.stop()
+
+
+def make_poller(endpoint: str, handler: Any, start: str = "TRIM_HORIZON") -> StreamPoller:
+    return StreamPoller(handler, "fanout", PLACEHOLDER, 10, endpoint, "us-east-1", poll_interval=0.05,
+                        start_existing=start)
+
+
+def test_table_name_from_placeholder_arn() -> None:
+    assert table_from_stream_arn(PLACEHOLDER) == TABLE
+    with pytest.raises(ValueError):
+        table_from_stream_arn("arn:aws:sqs:us-east-1:000000000000:queue")
+
+
+def test_lambda_shaped_records(moto_endpoint: str) -> None:
+    put(moto_endpoint, "a", "b")
+    handler = Recorder()
+    poller = make_poller(moto_endpoint, handler)
+    run_until(poller, lambda: sum(len(b) for b in handler.batches) >= 2)
+    record = handler.events[0]["Records"][0]
+    assert record["eventName"] == "INSERT" and record["eventSource"] == "aws:dynamodb"
+    assert record["eventVersion"] == "1.1" and record["awsRegion"] == "us-east-1"
+    assert record["eventSourceARN"] == poller.stream_arn and "/stream/" in record["eventSourceARN"]
+    assert record["eventSourceARN"] != PLACEHOLDER
+    change = record["dynamodb"]
+    assert change["Keys"] == {"pk": {"S": "a"}} and change["NewImage"]["n"] == {"N": "1"}
+    assert isinstance(change["ApproximateCreationDateTime"], int | float)
+    assert change["StreamViewType"] == "NEW_AND_OLD_IMAGES" and change["SequenceNumber"]
+
+
+def test_latest_skips_records_written_before_start(moto_endpoint: str) -> None:
+    put(moto_endpoint, "old")
+    handler = Recorder()
+    poller = make_poller(moto_endpoint, handler, start="LATEST")
+    poller.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not poller.shards or all(s.iterator is None for s in poller.shards.values()):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        put(moto_endpoint, "new")
+        assert handler.called.wait(5)
+    finally:
+        poller.stop()
+    assert handler.batches == [["new"]]
+
+
+def test_partial_failure_retries_from_the_lowest_failed_record(moto_endpoint: str) -> None:
+    put(moto_endpoint, "a", "b", "c", "d")
+    failed_once: set[str] = set()
+
+    def respond(records: list[dict[str, Any]]) -> dict[str, Any]:
+        failures = []
+        for r in records:
+            key = r["dynamodb"]["Keys"]["pk"]["S"]
+            if key in ("b", "d") and key not in failed_once:
+                failed_once.add(key)
+                failures.append({"itemIdentifier": r["dynamodb"]["SequenceNumber"]})
+        return {"batchItemFailures": failures}
+
+    handler = Recorder(respond)
+    poller = make_poller(moto_endpoint, handler)
+    run_until(poller, lambda: len(handler.batches) >= 2)
+    # checkpoint before "b" (the lowest failure); "b" onwards is retried, "a" is not
+    assert handler.batches[:2] == [["a", "b", "c", "d"], ["b", "c", "d"]]
+
+
+def test_exception_retries_whole_batch_then_gives_up(moto_endpoint: str) -> None:
+    put(moto_endpoint, "a", "b")
+
+    def respond(records: list[dict[str, Any]]) -> Any:
+        raise RuntimeError("boom")
+
+    handler = Recorder(respond)
+    poller = make_poller(moto_endpoint, handler)
+    run_until(poller, lambda: len(handler.batches) >= streams.MAX_RETRIES + 1)
+    time.sleep(0.3)  # no further attempts after giving up
+    assert handler.batches == [["a", "b"]] * (streams.MAX_RETRIES + 1)
+    # and the poller moves on: later records are delivered
+    later = Recorder()
+    poller2 = make_poller(moto_endpoint, later)
+    poller2.shards = poller.shards
+    poller2.stream_arn = poller.stream_arn
+    poller2._first_discovery_done = True
+    put(moto_endpoint, "c")
+    run_until(poller2, lambda: bool(later.batches))
+    assert later.batches == [["c"]]
+
+
+def test_unknown_failure_identifier_fails_whole_batch(moto_endpoint: str) -> None:
+    put(moto_endpoint, "a", "b")
+    answers = iter([{"batchItemFailures": [{"itemIdentifier": "nonsense"}]}])
+
+    handler = Recorder(lambda records: next(answers, {"batchItemFailures": []}))
+    poller = make_poller(moto_endpoint, handler)
+    run_until(poller, lambda: len(handler.batches) >= 2)
+    assert handler.batches[:2] == [["a", "b"], ["a", "b"]]

@@ -1,0 +1,65 @@
+"""Messaging against AWS's DynamoDB Local: ordering under concurrent senders, idempotency."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from chalicelib.core import clock
+from chalicelib.messaging import service
+from chalicelib.messaging.models import MessageModel
+from chalicelib.messaging.schemas import NewMessage
+
+pytestmark = pytest.mark.integration
+
+
+def test_concurrent_senders_get_contiguous_increasing_numbers(on_dynamodb_local: str) -> None:
+    room = clock.new_id()
+    acks: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def sender(n: int) -> None:
+        try:
+            for i in range(6):
+                body = NewMessage(room_id=room, client_id=str(uuid.uuid4()), content=f"sender {n} #{i}")
+                ack = service.send_message(f"user{n}@panjit.com.tw", body, set())
+                with lock:
+                    acks.append(ack)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(a["sequence_number"] for a in acks) == list(range(1, 61))  # contiguous, no duplicates
+    stored = list(MessageModel.query(room, consistent_read=True))
+    assert [int(m.sequence_number) for m in stored] == list(range(1, 61))
+    assert {m.message_id for m in stored} == {a["message_id"] for a in acks}
+    # each sender's own messages keep their order
+    for n in range(10):
+        mine = [m.content for m in stored if m.sender_id == f"user{n}@panjit.com.tw"]
+        assert mine == [f"sender {n} #{i}" for i in range(6)]
+
+
+def test_concurrent_resends_of_one_client_id_create_one_message(on_dynamodb_local: str) -> None:
+    room = clock.new_id()
+    body = NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="只送一次")
+    acks: list[dict[str, Any]] = []
+
+    def resend() -> None:
+        acks.append(service.send_message("chen.editor@panjit.com.tw", body, set()))
+
+    threads = [threading.Thread(target=resend) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({a["message_id"] for a in acks}) == 1
+    assert len(list(MessageModel.query(room, consistent_read=True))) == 1

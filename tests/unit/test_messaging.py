@@ -1,0 +1,243 @@
+"""Messaging over WebSocket frames: subscribe, send/ack, idempotency, order, history, resume."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+import app as app_module
+from chalicelib.messaging.models import MessageModel
+from tests.unit.conftest import bearer
+from tests.unit.test_realtime_connection import connect, send
+from tests.unit.test_rooms_permissions import Api
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def room(api: Api) -> str:
+    return api.standard_room()
+
+
+def _open(api: Api, role: str, cid: str) -> None:
+    ticket = api.call(role, "POST", "/auth/ws-ticket").json_body["ticket"]
+    assert connect(cid, ticket)["statusCode"] == 200
+
+
+def _frame(**fields: Any) -> str:
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def _msg(room: str, content: Any = "Line 3 溫度 85°C", **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "room_id": room, "client_id": str(uuid.uuid4()), "message_type": "text",
+            "content": content, **extra}
+
+
+def last(fake: Any, cid: str) -> dict[str, Any]:
+    return dict(fake.frames(cid)[-1])
+
+
+def test_subscribe_needs_membership(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "outsider", "out")
+    send("out", _frame(type="subscribe", room_id=room))
+    assert last(management_api, "out")["code"] == "forbidden"
+    _open(api, "viewer", "v")
+    send("v", _frame(type="subscribe", room_id=room))
+    frame = last(management_api, "v")
+    assert frame == {"type": "subscribed", "room_id": room, "online": ["lee.viewer@panjit.com.tw"],
+                     "last_seq": 2, "server_time": frame["server_time"], "has_more": False}
+    for bad in [_frame(type="subscribe"), _frame(type="subscribe", room_id="x"),
+                _frame(type="subscribe", room_id=str(uuid.uuid4())),
+                _frame(type="subscribe", room_id=room, last_seq=-1)]:
+        send("v", bad)
+        assert last(management_api, "v")["type"] == "error"
+
+
+def test_send_ack_and_idempotent_resend(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    message = _msg(room)
+    send("e", json.dumps(message))
+    ack = last(management_api, "e")
+    assert ack["type"] == "ack" and ack["client_id"] == message["client_id"]
+    assert ack["sequence_number"] == 3  # two member_added system events came first
+    for _ in range(3):
+        send("e", json.dumps(message))
+        assert last(management_api, "e") == ack
+    stored = [m for m in MessageModel.query(room) if m.message_type == "text"]
+    assert len(stored) == 1 and stored[0].message_id == ack["message_id"]
+
+
+def test_viewer_and_outsider_cannot_send(api: Api, room: str, management_api: Any) -> None:
+    for role, cid in [("viewer", "v"), ("outsider", "o")]:
+        _open(api, role, cid)
+        message = _msg(room)
+        send(cid, json.dumps(message))
+        error = last(management_api, cid)
+        assert error["type"] == "error" and error["code"] == "forbidden"
+        assert error["client_id"] == message["client_id"]
+    assert [m.message_type for m in MessageModel.query(room)] == ["system", "system"]
+
+
+@pytest.mark.parametrize("override,code", [
+    ({"content": "x" * 4001}, "validation_error"),
+    ({"content": ""}, "validation_error"),
+    ({"content": "   "}, "validation_error"),
+    ({"content": "a\x00b"}, "validation_error"),
+    ({"content": {"temperature": 85}}, "validation_error"),
+    ({"message_type": "sticker"}, "validation_error"),
+    ({"client_id": "not-a-uuid"}, "validation_error"),
+    ({"client_id": None}, "validation_error"),
+    ({"message_type": "incident_data", "content": "85"}, "validation_error"),
+    ({"message_type": "incident_data", "content": {}}, "validation_error"),
+    ({"message_type": "incident_data", "content": {"note": "no numbers"}}, "validation_error"),
+    ({"message_type": "incident_data", "content": {"bad key!": 1}}, "validation_error"),
+    ({"message_type": "incident_data", "content": {"t": {"nested": 1}}}, "validation_error"),
+    ({"message_type": "image_ref", "content": "defect"}, "validation_error"),
+    ({"message_type": "image_ref", "content": "defect", "file_id": str(uuid.uuid4())}, "validation_error"),
+    ({"mentions": ["not an id"]}, "validation_error"),
+    ({"content": "x" * 40_000}, "too_large"),
+])
+def test_invalid_messages_get_error_frames(api: Api, room: str, management_api: Any,
+                                           override: dict[str, Any], code: str) -> None:
+    _open(api, "editor", "e")
+    send("e", json.dumps({**_msg(room), **override}))
+    error = last(management_api, "e")
+    assert error["type"] == "error" and error["code"] == code, error
+    send("e", _frame(type="ping"))
+    assert last(management_api, "e") == {"type": "pong"}
+
+
+def test_incident_data_is_stored_as_an_object(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    reading = {"temperature": 85.5, "pressure": 120, "production_rate": 450, "timestamp": "2025-11-17T10:15:00Z"}
+    send("e", json.dumps(_msg(room, reading, message_type="incident_data")))
+    seq = last(management_api, "e")["sequence_number"]
+    assert MessageModel.get(room, seq).content == reading
+
+
+def test_a_lost_sequence_race_is_retried_with_the_next_number(api: Api, room: str, monkeypatch: Any) -> None:
+    """Another sender took N first: the conditional write fails and the next number is used.
+    (Real concurrency is tested against DynamoDB Local in tests/integration.)"""
+    from chalicelib.messaging import service
+    from chalicelib.messaging.schemas import NewMessage
+
+    real = service.last_sequence
+    stale = iter([1, 1])  # two stale reads: 2 is taken (system event), so it must retry
+
+    monkeypatch.setattr(service, "last_sequence", lambda room_id: next(stale, None) or real(room_id))
+    ack = service.send_message("chen.editor@panjit.com.tw",
+                               NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="x"), set())
+    assert ack["sequence_number"] == 3
+    assert [int(m.sequence_number) for m in MessageModel.query(room)] == [1, 2, 3]
+
+
+def test_history_newest_first_with_paging_and_resync(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    for i in range(5):
+        send("e", json.dumps(_msg(room, f"訊息 {i}")))
+    page = api.call("viewer", "GET", f"/rooms/{room}/messages?limit=3").json_body
+    assert [m["sequence_number"] for m in page["messages"]] == [7, 6, 5]
+    assert page["has_more"] is True and page["next_before"] == 5
+    older = api.call("viewer", "GET", f"/rooms/{room}/messages?limit=3&before=5").json_body
+    assert [m["sequence_number"] for m in older["messages"]] == [4, 3, 2]
+    rest = api.call("viewer", "GET", f"/rooms/{room}/messages?limit=3&before=2").json_body
+    assert [m["sequence_number"] for m in rest["messages"]] == [1] and rest["has_more"] is False
+    assert rest["next_before"] is None
+    resync = api.call("viewer", "GET", f"/rooms/{room}/messages?after_seq=5").json_body
+    assert [m["sequence_number"] for m in resync["messages"]] == [6, 7]
+    first = page["messages"][0]
+    assert set(first) >= {"message_id", "room_id", "sequence_number", "sender_id", "message_type", "content",
+                          "mentions", "reactions", "client_id", "created_at", "edited_at", "deleted_at"}
+    for query in ["?limit=0", "?limit=500", "?before=abc", "?after_seq=-1", "?x=1"]:
+        assert api.call("viewer", "GET", f"/rooms/{room}/messages{query}").status_code == 400, query
+    assert api.call("outsider", "GET", f"/rooms/{room}/messages").status_code == 403
+    assert api.call("viewer", "GET", "/rooms/nope/messages").status_code == 404
+
+
+def test_resubscribe_replays_missed_and_changed_messages(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    for i in range(3):
+        send("e", json.dumps(_msg(room, f"m{i}")))  # seq 3, 4, 5
+    _open(api, "viewer", "v")
+    send("v", _frame(type="subscribe", room_id=room, last_seq=3))
+    frames = management_api.frames("v")
+    assert frames[0]["type"] == "subscribed" and frames[0]["last_seq"] == 5
+    assert [f["message"]["sequence_number"] for f in frames[1:]] == [4, 5]
+    server_time = frames[0]["server_time"]
+    # message 3 changes later (the edit issue adds the frame for it; the record carries updated_at)
+    changed = MessageModel.get(room, 3)
+    changed.update(actions=[MessageModel.updated_at.set("2999-01-01T00:00:00.000Z"),
+                            MessageModel.version.add(1)])
+    send("v", _frame(type="subscribe", room_id=room, last_seq=5, changed_since=server_time))
+    frames = management_api.frames("v")
+    replayed = {m["sequence_number"]: m["version"] for m in (f["message"] for f in frames[3:] if f["type"] == "message")}
+    # the changed message comes back with its new version; within the 5 s safety margin others
+    # may come again too (clients keep the highest version), but nothing after last_seq=5
+    assert replayed[3] == 2 and max(replayed) <= 5
+
+
+def test_typing_reaches_others_only_and_needs_editor(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    _open(api, "viewer", "v")
+    send("e", _frame(type="subscribe", room_id=room))
+    send("v", _frame(type="subscribe", room_id=room))
+    send("e", _frame(type="typing", room_id=room, is_typing=True))
+    assert last(management_api, "v") == {"type": "typing", "room_id": room, "user_id": "chen.editor@panjit.com.tw",
+                                         "is_typing": True}
+    assert not any(f["type"] == "typing" for f in management_api.frames("e"))
+    send("v", _frame(type="typing", room_id=room, is_typing=True))
+    assert last(management_api, "v")["code"] == "forbidden"
+
+
+def test_presence_join_and_leave(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "editor", "e")
+    send("e", _frame(type="subscribe", room_id=room))
+    _open(api, "viewer", "v1")
+    _open(api, "viewer", "v2")
+    send("v1", _frame(type="subscribe", room_id=room))
+    joined = [f for f in management_api.frames("e") if f["type"] in ("system", "presence")]
+    assert joined[-2]["event"] == "user_joined" and joined[-2]["user_id"] == "lee.viewer@panjit.com.tw"
+    assert joined[-1] == {"type": "presence", "room_id": room,
+                          "online": ["chen.editor@panjit.com.tw", "lee.viewer@panjit.com.tw"]}
+    count = len(management_api.frames("e"))
+    send("v2", _frame(type="subscribe", room_id=room))  # a second tab: no new join
+    assert len(management_api.frames("e")) == count
+    app_module.ws_disconnect({"requestContext": {"routeKey": "$disconnect", "eventType": "DISCONNECT",
+                                                 "connectionId": "v1", "apiId": "a", "stage": "api",
+                                                 "domainName": "d", "requestId": "r"}}, None)
+    assert len(management_api.frames("e")) == count  # still online in v2
+    send("v2", _frame(type="unsubscribe", room_id=room))
+    left = management_api.frames("e")[-2:]
+    assert left[0]["event"] == "user_left" and left[1]["online"] == ["chen.editor@panjit.com.tw"]
+
+
+def test_mentions_reach_the_mentioned_member_anywhere(api: Api, room: str, management_api: Any) -> None:
+    from tests.unit.test_fanout import _invoke, _record
+
+    _open(api, "viewer", "elsewhere")  # lee.viewer is connected but not looking at the room
+    _open(api, "editor", "e")
+    send("e", json.dumps(_msg(room, "@李建宏 請確認", mentions=["lee.viewer@panjit.com.tw", "huang.tech@panjit.com.tw"])))
+    seq = last(management_api, "e")["sequence_number"]
+    stored = MessageModel.get(room, seq)
+    assert stored.mentions == ["lee.viewer@panjit.com.tw"]  # non-members dropped
+    _invoke([_record(stored, seq="9")])
+    [mention] = [f for f in management_api.frames("elsewhere") if f["type"] == "mention"]
+    assert mention["room_id"] == room and mention["message"]["message_id"] == stored.message_id
+
+
+def test_archived_room_and_ended_session_refuse_messages(api: Api, room: str, management_api: Any) -> None:
+    _open(api, "owner", "o")
+    api.call("owner", "DELETE", f"/rooms/{room}")
+    send("o", json.dumps(_msg(room)))
+    assert last(management_api, "o")["type"] == "error"
+    _open(api, "editor", "e")
+    api.client.http.post("/auth/logout", headers=bearer(api.tokens["editor"]))
+    send("e", _frame(type="subscribe", room_id=room))
+    assert last(management_api, "e")["code"] == "unauthorized"
