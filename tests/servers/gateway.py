@@ -70,7 +70,7 @@ def _stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
 
 @contextmanager
 def run_gateway(*, dynamodb_endpoint: str | None = None, table_prefix: str = "gwtest",
-                extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                extra_args: list[str] | None = None, env: dict[str, str] | None = None, seed: bool = False,
                 startup_timeout: float = 60.0) -> Iterator[Gateway]:
     """Start the gateway; yields a :class:`Gateway`; stops it (SIGTERM by PID) afterwards."""
     port = free_port()
@@ -81,8 +81,10 @@ def run_gateway(*, dynamodb_endpoint: str | None = None, table_prefix: str = "gw
                       "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"})
     child_env.update(env or {})
     args = [sys.executable, "-m", "infrastructure.local_gateway", "--host", "127.0.0.1", "--port", str(port),
-            "--table-prefix", table_prefix, "--no-seed", "--static", str(REPO / "frontend" / "dist"),
+            "--table-prefix", table_prefix, "--static", str(REPO / "frontend" / "dist"),
             "--poll-interval", "0.1"]
+    if not seed:
+        args.append("--no-seed")
     if dynamodb_endpoint:
         args += ["--dynamodb-endpoint", dynamodb_endpoint]
     args += extra_args or []
