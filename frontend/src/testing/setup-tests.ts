@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import i18n from '@/lib/i18n';
 import { cancelScheduledRefresh } from '@/lib/api-client';
 import { resetSessionFromStorage } from '@/lib/session';
+import { resetRealtimeClient } from '@/lib/socket';
+import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
 
@@ -14,11 +16,15 @@ beforeEach(async () => {
   window.sessionStorage.clear();
   resetDb();
   resetSessionFromStorage();
+  // The tab's socket talks to a FakeWebSocket the tests drive (FakeWebSocket.last()).
+  FakeWebSocket.reset();
+  resetRealtimeClient({ createSocket: (url) => new FakeWebSocket(url), isOnline: () => true });
   await i18n.changeLanguage('zh-TW');
 });
 
 afterEach(() => {
   cleanup();
+  resetRealtimeClient();
   server.resetHandlers();
   server.events.removeAllListeners();
   cancelScheduledRefresh();

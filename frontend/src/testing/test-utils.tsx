@@ -21,8 +21,11 @@ export function loginAs(username = 'chen.editor') {
 }
 
 /** Renders the real route tree at `url` in a memory router. */
-export function renderApp(url: string, { authenticated = false }: { authenticated?: boolean } = {}) {
-  if (authenticated) loginAs();
+export function renderApp(
+  url: string,
+  { authenticated = false, as }: { authenticated?: boolean; as?: string } = {},
+) {
+  if (authenticated || as) loginAs(as);
   const router = createMemoryRouter(routes, { initialEntries: [url] });
   const queryClient = createTestQueryClient();
   const user = userEvent.setup();

@@ -1,15 +1,21 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
 import { Breadcrumbs } from '@/components/breadcrumbs';
+import { ConnectionStatus } from '@/components/connection-status';
 import { LanguageSwitch } from '@/components/language-switch';
 import { useSession } from '@/lib/session';
+import { useRealtimeConnection } from '@/lib/socket';
 import { useLogout } from '@/features/auth/api/logout';
+import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
 
-/** Header (app name, user, language, logout), breadcrumbs, page. */
+/** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
 export function AppLayout() {
   const { t } = useTranslation();
   const { user } = useSession();
   const logout = useLogout();
+  // One WebSocket per tab while signed in; room data follows its system frames.
+  useRealtimeConnection();
+  useRoomsLive();
   return (
     <div className="app-shell">
       <a href="#main" className="skip-link">
@@ -23,6 +29,7 @@ export function AppLayout() {
           </span>
         </Link>
         <div className="header-actions">
+          <ConnectionStatus />
           {user ? (
             <span className="user-name" title={user.user_id}>
               <span className="visually-hidden">{t('header.signedInAs', { name: user.display_name })}</span>

@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { Outlet, useParams } from 'react-router';
+import { Outlet, useNavigate, useParams } from 'react-router';
+import { RoomMembers } from '@/features/rooms/components/room-members';
+import { RoomSettings } from '@/features/rooms/components/room-settings';
 import { RoomHeader } from '@/features/rooms/components/room-header';
 import { RoomNav } from '@/features/rooms/components/room-nav';
 
@@ -25,7 +27,7 @@ export function RoomChatRoute() {
   );
 }
 
-function PlaceholderSection({ titleKey }: { titleKey: 'nav.files' | 'nav.members' | 'nav.settings' }) {
+function PlaceholderSection({ titleKey }: { titleKey: 'nav.files' }) {
   const { t } = useTranslation();
   return (
     <section className="room-section" aria-labelledby="room-section-heading">
@@ -40,9 +42,12 @@ export function RoomFilesRoute() {
 }
 
 export function RoomMembersRoute() {
-  return <PlaceholderSection titleKey="nav.members" />;
+  const { roomId = '' } = useParams();
+  const navigate = useNavigate();
+  return <RoomMembers roomId={roomId} onLeft={() => void navigate('/rooms', { replace: true })} />;
 }
 
 export function RoomSettingsRoute() {
-  return <PlaceholderSection titleKey="nav.settings" />;
+  const { roomId = '' } = useParams();
+  return <RoomSettings roomId={roomId} />;
 }

@@ -11,7 +11,7 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 export type Severity = (typeof SEVERITIES)[number];
-export type RoomRole = 'OWNER' | 'EDITOR' | 'VIEWER';
+export type RoomRole = (typeof ROOM_ROLES)[number];
 
 export type Room = {
   room_id: string;
@@ -38,4 +38,32 @@ export type RoomFilters = {
   incident_type?: IncidentType | undefined;
   severity?: Severity | undefined;
   q?: string | undefined;
+};
+
+export const ROOM_ROLES = ['OWNER', 'EDITOR', 'VIEWER'] as const;
+
+export type Member = {
+  user_id: string;
+  display_name: string;
+  department: string | null;
+  role: RoomRole;
+  joined_at: string;
+  online: boolean;
+};
+
+export type RoomTemplate = {
+  template_id: string;
+  name: string;
+  incident_type: IncidentType;
+  default_severity: Severity;
+  description: string | null;
+  default_members: Array<{ user_id: string; role: RoomRole }>;
+};
+
+/** A user from GET /api/users?q= (the member picker). */
+export type DirectoryUser = {
+  user_id: string;
+  display_name: string;
+  department: string | null;
+  is_admin: boolean;
 };

@@ -1,4 +1,4 @@
-import type { Room } from '@/features/rooms/types';
+import type { Member, Room, RoomRole, RoomTemplate } from '@/features/rooms/types';
 import type { User } from '@/lib/session';
 
 /** In-memory data behind the MSW handlers; reset before every test. */
@@ -12,7 +12,54 @@ export const users: Record<string, User> = {
     department: 'Maintenance',
     is_admin: false,
   },
+  'wang.owner': {
+    user_id: 'wang.owner@plant.test',
+    display_name: '王小明',
+    department: 'Manufacturing 1',
+    is_admin: false,
+  },
+  'lee.viewer': {
+    user_id: 'lee.viewer@plant.test',
+    display_name: '李檢視',
+    department: 'Production',
+    is_admin: false,
+  },
+  'huang.tech': {
+    user_id: 'huang.tech@plant.test',
+    display_name: '黃技術',
+    department: 'Equipment',
+    is_admin: false,
+  },
+  'lin.admin': {
+    user_id: 'lin.admin@plant.test',
+    display_name: '林管理',
+    department: 'IT',
+    is_admin: true,
+  },
 };
+
+export function userById(userId: string): User | undefined {
+  return Object.values(users).find((user) => user.user_id === userId);
+}
+
+export const TEMPLATES: RoomTemplate[] = [
+  {
+    template_id: 'tpl-equipment',
+    name: '設備異常 Equipment alarm',
+    incident_type: 'equipment_failure',
+    default_severity: 'high',
+    description: '機台：\n警報代碼 / Alarm code：',
+    default_members: [{ user_id: 'huang.tech@plant.test', role: 'EDITOR' }],
+  },
+  {
+    template_id: 'tpl-shortage',
+    name: '缺料 Material shortage',
+    incident_type: 'material_shortage',
+    default_severity: 'medium',
+    description: '料號 / Part number：',
+    default_members: [],
+  },
+];
 
 let roomCounter = 0;
 
@@ -39,6 +86,10 @@ export function makeRoom(overrides: Partial<Room> = {}): Room {
 
 export const db = {
   rooms: [] as Room[],
+  /** Members by room id. A room without an entry treats every caller as its OWNER. */
+  members: {} as Record<string, Member[]>,
+  /** Which user (username) an access / refresh token belongs to. */
+  tokenUsers: new Map<string, string>(),
   /** Every refresh token ever issued that is still valid. */
   refreshTokens: new Set<string>(),
   accessTokens: new Set<string>(),
@@ -51,6 +102,8 @@ export const db = {
 export function resetDb(): void {
   roomCounter = 0;
   db.rooms = [];
+  db.members = {};
+  db.tokenUsers.clear();
   db.refreshTokens.clear();
   db.accessTokens.clear();
   db.tokenCounter = 0;
@@ -65,6 +118,9 @@ export function issueTokens(username = 'chen.editor', expiresIn = 900) {
   const refresh = `refresh-${db.tokenCounter}`;
   db.accessTokens.add(access);
   db.refreshTokens.add(refresh);
+  const known = users[username] ? username : 'chen.editor';
+  db.tokenUsers.set(access, known);
+  db.tokenUsers.set(refresh, known);
   return {
     access_token: access,
     refresh_token: refresh,
@@ -72,4 +128,20 @@ export function issueTokens(username = 'chen.editor', expiresIn = 900) {
     expires_in: expiresIn,
     user: users[username] ?? users['chen.editor']!,
   };
+}
+
+/** Adds `username` to `room` with `role` (test setup). */
+export function addMember(room: Room, username: string, role: RoomRole, online = false): Member {
+  const user = users[username]!;
+  const member: Member = {
+    user_id: user.user_id,
+    display_name: user.display_name,
+    department: user.department,
+    role,
+    joined_at: room.created_at,
+    online,
+  };
+  (db.members[room.room_id] ??= []).push(member);
+  room.member_count = db.members[room.room_id]!.length;
+  return member;
 }

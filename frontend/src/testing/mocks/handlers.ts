@@ -1,5 +1,8 @@
 import { delay, http, HttpResponse } from 'msw';
-import { db, DEMO_PASSWORD, issueTokens, users } from '@/testing/mocks/db';
+import type { Member, Room, RoomRole } from '@/features/rooms/types';
+import { INCIDENT_TYPES, ROOM_ROLES, SEVERITIES } from '@/features/rooms/types';
+import type { User } from '@/lib/session';
+import { db, DEMO_PASSWORD, issueTokens, TEMPLATES, userById, users } from '@/testing/mocks/db';
 
 /** Same shape as the backend: {"error": {"code", "message", "details"?}}. */
 export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, init: ResponseInit = {}) {
@@ -17,6 +20,63 @@ function requireAuth(request: Request) {
   if (!token || !db.accessTokens.has(token)) return apiError(401, 'unauthorized', 'Token expired or invalid');
   return null;
 }
+
+/** The user behind the request's access token. */
+function caller(request: Request): User {
+  const username = db.tokenUsers.get(bearer(request) ?? '') ?? 'chen.editor';
+  return users[username] ?? users['chen.editor']!;
+}
+
+function roleOf(room: Room, user: User): RoomRole | null {
+  if (user.is_admin) return 'OWNER';
+  const members = db.members[room.room_id];
+  if (!members) return 'OWNER';
+  return members.find((member) => member.user_id === user.user_id)?.role ?? null;
+}
+
+type Detail = { field: string; message: string };
+
+function validationError(details: Detail[], message = 'Invalid input') {
+  return apiError(400, 'validation_error', message, { details });
+}
+
+function checkRoomFields(body: Record<string, unknown>, partial: boolean): Detail[] {
+  const details: Detail[] = [];
+  if (!partial || 'title' in body) {
+    const title = body.title;
+    if (typeof title !== 'string' || !title.trim()) details.push({ field: 'title', message: 'Field required' });
+    else if (title.length > 200) details.push({ field: 'title', message: 'String should have at most 200 characters' });
+  }
+  if (body.incident_type !== undefined && !(INCIDENT_TYPES as readonly unknown[]).includes(body.incident_type)) {
+    details.push({ field: 'incident_type', message: 'Input should be a valid incident type' });
+  }
+  if (body.severity !== undefined && !(SEVERITIES as readonly unknown[]).includes(body.severity)) {
+    details.push({ field: 'severity', message: 'Input should be a valid severity' });
+  }
+  if (typeof body.location === 'string' && body.location.length > 200) {
+    details.push({ field: 'location', message: 'String should have at most 200 characters' });
+  }
+  return details;
+}
+
+type RoomLookup = { room: Room; user: User; role: RoomRole } | { response: Response };
+
+function findRoom(request: Request, roomId: unknown): RoomLookup {
+  const denied = requireAuth(request);
+  if (denied) return { response: denied };
+  const room = db.rooms.find((r) => r.room_id === roomId);
+  if (!room) return { response: apiError(404, 'not_found', 'Room not found') };
+  const user = caller(request);
+  const role = roleOf(room, user);
+  if (!role) return { response: apiError(403, 'forbidden', 'Not a member of this room') };
+  return { room, user, role };
+}
+
+function ownerCount(members: Member[]): number {
+  return members.filter((member) => member.role === 'OWNER').length;
+}
+
+const LAST_OWNER = 'A room needs at least one OWNER; promote someone first';
 
 export const handlers = [
   http.post('*/api/auth/login', async ({ request }) => {
@@ -49,11 +109,12 @@ export const handlers = [
     if (!body.refresh_token || !db.refreshTokens.has(body.refresh_token)) {
       return apiError(401, 'unauthorized', 'Refresh token invalid');
     }
+    const username = db.tokenUsers.get(body.refresh_token);
     db.refreshTokens.delete(body.refresh_token); // rotation
-    return HttpResponse.json(issueTokens());
+    return HttpResponse.json(issueTokens(username));
   }),
 
-  http.get('*/api/auth/me', ({ request }) => requireAuth(request) ?? HttpResponse.json(users['chen.editor'])),
+  http.get('*/api/auth/me', ({ request }) => requireAuth(request) ?? HttpResponse.json(caller(request))),
 
   http.post('*/api/auth/logout', ({ request }) => {
     db.logoutCalls += 1;
@@ -94,10 +155,179 @@ export const handlers = [
   }),
 
   http.get('*/api/rooms/:roomId', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    return HttpResponse.json({ ...found.room, my_role: found.role });
+  }),
+
+  http.post('*/api/rooms', async ({ request }) => {
     const denied = requireAuth(request);
     if (denied) return denied;
-    const room = db.rooms.find((r) => r.room_id === params.roomId);
-    if (!room) return apiError(404, 'not_found', 'Room not found');
-    return HttpResponse.json({ ...room, my_role: 'OWNER' });
+    const body = (await request.json()) as Record<string, unknown>;
+    const template = TEMPLATES.find((tpl) => tpl.template_id === body.template_id);
+    if (body.template_id !== undefined && !template) return apiError(404, 'not_found', 'No such template');
+    const details = checkRoomFields(body, false);
+    if (details.length) return validationError(details);
+    const incidentType = body.incident_type ?? template?.incident_type;
+    if (!incidentType) {
+      return validationError([{ field: 'incident_type', message: 'field required' }], 'incident_type is required without a template');
+    }
+    const user = caller(request);
+    const now = new Date().toISOString();
+    const room: Room = {
+      room_id: `10000000-0000-4000-8000-${String(db.rooms.length + 1).padStart(12, '0')}`,
+      title: String(body.title).trim(),
+      incident_type: incidentType as Room['incident_type'],
+      severity: (body.severity ?? template?.default_severity ?? 'medium') as Room['severity'],
+      status: 'active',
+      location: (body.location as string | undefined) ?? null,
+      description: (body.description as string | undefined) ?? template?.description ?? null,
+      created_by: user.user_id,
+      created_at: now,
+      updated_at: now,
+      last_activity_at: now,
+      member_count: 1,
+      resolved_at: null,
+      resolution_note: null,
+      template_id: template?.template_id ?? null,
+    };
+    db.rooms.push(room);
+    db.members[room.room_id] = [
+      {
+        user_id: user.user_id,
+        display_name: user.display_name,
+        department: user.department,
+        role: 'OWNER',
+        joined_at: now,
+        online: true,
+      },
+    ];
+    return HttpResponse.json(room, { status: 201 });
+  }),
+
+  http.patch('*/api/rooms/:roomId', async ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    const { room, role } = found;
+    const body = (await request.json()) as Record<string, unknown>;
+    if (role === 'VIEWER') return apiError(403, 'forbidden', 'Viewers cannot change the room');
+    if (role === 'EDITOR' && Object.keys(body).some((key) => !['status', 'severity', 'resolution_note'].includes(key))) {
+      return apiError(403, 'forbidden', 'Editors may change only status and severity');
+    }
+    if (room.status === 'archived') return apiError(409, 'conflict', 'The room is archived');
+    const details = checkRoomFields(body, true);
+    if (details.length) return validationError(details);
+    const now = new Date().toISOString();
+    if (body.status !== undefined && body.status !== room.status) {
+      if (body.status === 'resolved') {
+        const note = typeof body.resolution_note === 'string' ? body.resolution_note.trim() : '';
+        if (!note) {
+          return validationError([{ field: 'resolution_note', message: 'field required' }], 'Resolving needs a resolution note');
+        }
+        if (room.status !== 'active') return apiError(409, 'conflict', 'Only an active room can be resolved');
+        room.resolution_note = note;
+        room.resolved_at = now;
+      } else if (body.status === 'active') {
+        if (room.status !== 'resolved') return apiError(409, 'conflict', 'Only a resolved room can be reopened');
+      } else if (body.status === 'archived') {
+        if (role !== 'OWNER') return apiError(403, 'forbidden', 'Only an OWNER can archive');
+      } else {
+        return validationError([{ field: 'status', message: 'Input should be a valid status' }]);
+      }
+      room.status = body.status as Room['status'];
+    }
+    for (const key of ['title', 'incident_type', 'severity', 'location', 'description'] as const) {
+      if (body[key] !== undefined) Object.assign(room, { [key]: body[key] });
+    }
+    room.updated_at = now;
+    return HttpResponse.json(room);
+  }),
+
+  http.delete('*/api/rooms/:roomId', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    if (found.role !== 'OWNER') return apiError(403, 'forbidden', 'Only an OWNER can archive');
+    if (found.room.status === 'archived') return apiError(409, 'conflict', 'The room is archived');
+    found.room.status = 'archived';
+    return new HttpResponse(null, { status: 204 });
+  }),
+
+  http.get('*/api/rooms/:roomId/members', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    return HttpResponse.json({ members: db.members[found.room.room_id] ?? [] });
+  }),
+
+  http.post('*/api/rooms/:roomId/members', async ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    if (found.role !== 'OWNER') return apiError(403, 'forbidden', 'Only an OWNER can add members');
+    const body = (await request.json()) as { user_id?: string; role?: string };
+    if (!(ROOM_ROLES as readonly unknown[]).includes(body.role)) {
+      return validationError([{ field: 'role', message: 'Input should be OWNER, EDITOR or VIEWER' }]);
+    }
+    const user = userById(body.user_id ?? '');
+    if (!user) return apiError(404, 'not_found', 'No such user (they must have logged in once)');
+    const members = (db.members[found.room.room_id] ??= []);
+    if (members.some((member) => member.user_id === user.user_id)) return apiError(409, 'conflict', 'Already a member');
+    const member: Member = {
+      user_id: user.user_id,
+      display_name: user.display_name,
+      department: user.department,
+      role: body.role as RoomRole,
+      joined_at: new Date().toISOString(),
+      online: false,
+    };
+    members.push(member);
+    found.room.member_count = members.length;
+    return HttpResponse.json(member, { status: 201 });
+  }),
+
+  http.patch('*/api/rooms/:roomId/members/:userId', async ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    if (found.role !== 'OWNER') return apiError(403, 'forbidden', 'Only an OWNER can change roles');
+    const body = (await request.json()) as { role?: string };
+    if (!(ROOM_ROLES as readonly unknown[]).includes(body.role)) {
+      return validationError([{ field: 'role', message: 'Input should be OWNER, EDITOR or VIEWER' }]);
+    }
+    const members = db.members[found.room.room_id] ?? [];
+    const member = members.find((m) => m.user_id === params.userId);
+    if (!member) return apiError(404, 'not_found', 'Not a member');
+    if (member.role === 'OWNER' && body.role !== 'OWNER' && ownerCount(members) === 1) {
+      return apiError(409, 'conflict', LAST_OWNER);
+    }
+    member.role = body.role as RoomRole;
+    return HttpResponse.json(member);
+  }),
+
+  http.delete('*/api/rooms/:roomId/members/:userId', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    const self = params.userId === found.user.user_id;
+    if (found.role !== 'OWNER' && !self) return apiError(403, 'forbidden', 'Only an OWNER can remove members');
+    const members = db.members[found.room.room_id] ?? [];
+    const member = members.find((m) => m.user_id === params.userId);
+    if (!member) return apiError(404, 'not_found', 'Not a member');
+    if (member.role === 'OWNER' && ownerCount(members) === 1) return apiError(409, 'conflict', LAST_OWNER);
+    db.members[found.room.room_id] = members.filter((m) => m !== member);
+    found.room.member_count = members.length - 1;
+    return new HttpResponse(null, { status: 204 });
+  }),
+
+  http.get('*/api/users', ({ request }) => {
+    const denied = requireAuth(request);
+    if (denied) return denied;
+    const q = (new URL(request.url).searchParams.get('q') ?? '').trim().toLowerCase();
+    const found = Object.values(users).filter(
+      (user) => !q || user.display_name.toLowerCase().startsWith(q) || user.user_id.startsWith(q),
+    );
+    return HttpResponse.json({ users: found });
+  }),
+
+  http.get('*/api/room-templates', ({ request }) => {
+    const denied = requireAuth(request);
+    if (denied) return denied;
+    return HttpResponse.json({ templates: TEMPLATES });
   }),
 ];

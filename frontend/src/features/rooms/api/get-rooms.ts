@@ -8,6 +8,7 @@ export type RoomsPage = { rooms: Room[]; next_cursor: string | null };
 
 export const roomsQueryKeys = {
   all: ['rooms'] as const,
+  lists: () => ['rooms', 'list'] as const,
   list: (filters: RoomFilters) => ['rooms', 'list', filters] as const,
 };
 

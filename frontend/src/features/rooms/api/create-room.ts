@@ -1,0 +1,29 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import { roomsQueryKeys } from '@/features/rooms/api/get-rooms';
+import type { IncidentType, Room, Severity } from '@/features/rooms/types';
+
+export type CreateRoomInput = {
+  title: string;
+  incident_type?: IncidentType;
+  severity?: Severity;
+  location?: string;
+  description?: string;
+  template_id?: string;
+};
+
+/** POST /api/rooms (201) → the room; the caller becomes its OWNER. */
+export function createRoom(input: CreateRoomInput): Promise<Room> {
+  return api.post<Room>('/api/rooms', input);
+}
+
+export function useCreateRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createRoom,
+    onSuccess: async (room) => {
+      queryClient.setQueryData(['rooms', 'detail', room.room_id], { ...room, my_role: room.my_role ?? 'OWNER' });
+      await queryClient.invalidateQueries({ queryKey: roomsQueryKeys.lists() });
+    },
+  });
+}

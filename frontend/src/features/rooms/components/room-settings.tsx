@@ -1,0 +1,449 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { ConfirmDialog } from '@/components/dialog';
+import { ErrorAlert } from '@/components/error-alert';
+import { Loading } from '@/components/loading';
+import { isApiError } from '@/lib/api-client';
+import { errorMessage, validationDetails } from '@/lib/errors';
+import { useRoom } from '@/features/rooms/api/get-room';
+import { useUpdateRoom, type UpdateRoomInput } from '@/features/rooms/api/update-room';
+import { ROOM_LIMITS } from '@/features/rooms/components/create-room-dialog';
+import { RoomSummary } from '@/features/rooms/components/room-summary';
+import { SeverityBadge } from '@/features/rooms/components/severity-badge';
+import { StatusBadge } from '@/features/rooms/components/status-badge';
+import {
+  INCIDENT_TYPES,
+  SEVERITIES,
+  type IncidentType,
+  type Room,
+  type RoomRole,
+  type Severity,
+} from '@/features/rooms/types';
+
+/** A readable message for a failed settings change (409 = the room's state does not allow it). */
+export function settingsErrorMessage(error: unknown, t: TFunction): string {
+  if (isApiError(error)) {
+    if (error.status === 409) return t('settings.errors.conflict');
+    if (error.status === 403) return t('settings.errors.forbidden');
+  }
+  return errorMessage(error, t);
+}
+
+function MutationError({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const fieldErrors = Object.keys(validationDetails(error)).length > 0;
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>{fieldErrors ? t('form.fixFields') : settingsErrorMessage(error, t)}</p>
+    </div>
+  );
+}
+
+type Update = ReturnType<typeof useUpdateRoom>;
+
+/**
+ * /rooms/:roomId/settings. OWNER (and administrators, who get my_role OWNER) edit every
+ * field and the status, and may archive; EDITOR changes severity and status; VIEWER reads.
+ */
+export function RoomSettings({ roomId }: { roomId: string }) {
+  const { t } = useTranslation();
+  const query = useRoom(roomId);
+  // One mutation for the page, so its error stays visible even when the control that
+  // caused it disappears (a 409 because the room was archived meanwhile).
+  const update = useUpdateRoom(roomId);
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
+  const room = query.data;
+  const role: RoomRole = room.my_role ?? 'VIEWER';
+  const archived = room.status === 'archived';
+
+  return (
+    <section className="room-section settings" aria-labelledby="room-section-heading">
+      <h2 id="room-section-heading">{t('nav.settings')}</h2>
+      {archived ? (
+        <p className="alert alert-info" role="note">
+          {t('settings.archivedNotice')}
+        </p>
+      ) : role === 'VIEWER' ? (
+        <p className="alert alert-info" role="note">
+          {t('settings.viewerNotice')}
+        </p>
+      ) : role === 'EDITOR' ? (
+        <p className="alert alert-info" role="note">
+          {t('settings.editorNotice')}
+        </p>
+      ) : null}
+      {update.isError ? <MutationError error={update.error} /> : null}
+
+      {role === 'OWNER' && !archived ? (
+        <RoomDetailsForm key={room.room_id} room={room} update={update} />
+      ) : (
+        <>
+          {role === 'EDITOR' && !archived ? <SeverityForm key={room.room_id} room={room} update={update} /> : null}
+          <div className="settings-card">
+            <h3>{t('settings.detailsHeading')}</h3>
+            <RoomSummary room={room} />
+          </div>
+        </>
+      )}
+
+      {(role === 'OWNER' || role === 'EDITOR') && !archived ? <StatusControls room={room} role={role} update={update} /> : null}
+    </section>
+  );
+}
+
+type DetailValues = {
+  title: string;
+  incident_type: IncidentType;
+  severity: Severity;
+  location: string;
+  description: string;
+};
+const DETAIL_FIELDS = ['title', 'incident_type', 'severity', 'location', 'description'] as const;
+type DetailField = (typeof DETAIL_FIELDS)[number];
+
+function valuesOf(room: Room): DetailValues {
+  return {
+    title: room.title,
+    incident_type: room.incident_type,
+    severity: room.severity,
+    location: room.location ?? '',
+    description: room.description ?? '',
+  };
+}
+
+function RoomDetailsForm({ room, update }: { room: Room; update: Update }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [values, setValues] = useState<DetailValues>(() => valuesOf(room));
+  const [errors, setErrors] = useState<Partial<Record<DetailField, string>>>({});
+  const [saved, setSaved] = useState<'saved' | 'unchanged' | null>(null);
+
+  function set<K extends DetailField>(key: K, value: DetailValues[K]) {
+    setValues((previous) => ({ ...previous, [key]: value }));
+    setSaved(null);
+    if (errors[key]) setErrors((previous) => ({ ...previous, [key]: undefined }));
+  }
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found: Partial<Record<DetailField, string>> = {};
+    const title = values.title.trim();
+    if (!title) found.title = t('createRoom.errors.titleRequired');
+    else if (title.length > ROOM_LIMITS.title) found.title = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.title });
+    if (values.location.length > ROOM_LIMITS.location) {
+      found.location = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.location });
+    }
+    if (values.description.length > ROOM_LIMITS.description) {
+      found.description = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.description });
+    }
+    setErrors(found);
+    if (Object.keys(found).length) return;
+
+    const current = valuesOf(room);
+    const next: DetailValues = { ...values, title, location: values.location.trim(), description: values.description.trim() };
+    const changes: UpdateRoomInput = {};
+    for (const key of DETAIL_FIELDS) {
+      if (next[key] !== current[key]) Object.assign(changes, { [key]: next[key] });
+    }
+    if (Object.keys(changes).length === 0) {
+      setSaved('unchanged');
+      return;
+    }
+    update.mutate(changes, {
+      onSuccess: (updated) => {
+        setValues(valuesOf(updated));
+        setSaved('saved');
+      },
+      onError: (error) => {
+        const details = validationDetails(error, DETAIL_FIELDS);
+        const mapped: Partial<Record<DetailField, string>> = {};
+        for (const [field, message] of Object.entries(details)) {
+          mapped[field as DetailField] = message ? t('form.invalidWithReason', { reason: message }) : t('form.invalid');
+        }
+        setErrors(mapped);
+      },
+    });
+  }
+
+  const pending = update.isPending;
+  const err = (field: DetailField) =>
+    errors[field] ? (
+      <p id={`${id}-${field}-error`} className="field-error">
+        {errors[field]}
+      </p>
+    ) : null;
+  const a11y = (field: DetailField) => ({
+    'aria-invalid': errors[field] ? true : undefined,
+    'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
+  });
+
+  return (
+    <form className="settings-card room-form" onSubmit={handleSubmit} noValidate aria-busy={pending}>
+      <h3>{t('settings.detailsHeading')}</h3>
+      <div className="field">
+        <label htmlFor={`${id}-title`}>{t('room.fields.title')}</label>
+        <input
+          id={`${id}-title`}
+          type="text"
+          value={values.title}
+          onChange={(event) => set('title', event.target.value)}
+          aria-required="true"
+          disabled={pending}
+          {...a11y('title')}
+        />
+        {err('title')}
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-type`}>{t('room.fields.incident_type')}</label>
+          <select
+            id={`${id}-type`}
+            value={values.incident_type}
+            onChange={(event) => set('incident_type', event.target.value as IncidentType)}
+            disabled={pending}
+            {...a11y('incident_type')}
+          >
+            {INCIDENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(`rooms.type.${type}`)}
+              </option>
+            ))}
+          </select>
+          {err('incident_type')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-severity`}>{t('room.fields.severity')}</label>
+          <select
+            id={`${id}-severity`}
+            value={values.severity}
+            onChange={(event) => set('severity', event.target.value as Severity)}
+            disabled={pending}
+            {...a11y('severity')}
+          >
+            {SEVERITIES.map((severity) => (
+              <option key={severity} value={severity}>
+                {t(`rooms.severity.${severity}`)}
+              </option>
+            ))}
+          </select>
+          <span className="severity-preview">
+            <SeverityBadge severity={values.severity} />
+          </span>
+          {err('severity')}
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-location`}>{t('room.fields.location')}</label>
+        <input
+          id={`${id}-location`}
+          type="text"
+          value={values.location}
+          placeholder={t('room.locationHint')}
+          onChange={(event) => set('location', event.target.value)}
+          disabled={pending}
+          {...a11y('location')}
+        />
+        {err('location')}
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-description`}>{t('room.fields.description')}</label>
+        <textarea
+          id={`${id}-description`}
+          rows={6}
+          value={values.description}
+          onChange={(event) => set('description', event.target.value)}
+          disabled={pending}
+          {...a11y('description')}
+        />
+        {err('description')}
+      </div>
+      <div className="form-actions">
+        <p className="form-status" role="status">
+          {saved === 'saved' ? t('settings.saved') : saved === 'unchanged' ? t('settings.unchanged') : ''}
+        </p>
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {pending ? t('common.saving') : t('settings.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** EDITOR: severity only. */
+function SeverityForm({ room, update }: { room: Room; update: Update }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [severity, setSeverity] = useState<Severity>(room.severity);
+  const [saved, setSaved] = useState(false);
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (severity === room.severity) return;
+    update.mutate({ severity }, { onSuccess: () => setSaved(true) });
+  }
+
+  return (
+    <form className="settings-card" onSubmit={handleSubmit} aria-busy={update.isPending}>
+      <h3>{t('settings.severityHeading')}</h3>
+      <div className="field">
+        <label htmlFor={`${id}-severity`}>{t('room.fields.severity')}</label>
+        <select
+          id={`${id}-severity`}
+          value={severity}
+          onChange={(event) => {
+            setSeverity(event.target.value as Severity);
+            setSaved(false);
+          }}
+          disabled={update.isPending}
+        >
+          {SEVERITIES.map((value) => (
+            <option key={value} value={value}>
+              {t(`rooms.severity.${value}`)}
+            </option>
+          ))}
+        </select>
+        <span className="severity-preview">
+          <SeverityBadge severity={severity} />
+        </span>
+      </div>
+      <div className="form-actions">
+        <p className="form-status" role="status">
+          {saved ? t('settings.saved') : ''}
+        </p>
+        <button type="submit" className="button button-primary" disabled={update.isPending || severity === room.severity}>
+          {update.isPending ? t('common.saving') : t('settings.saveSeverity')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Resolve (with a required note), reopen, archive (OWNER, after confirming). */
+function StatusControls({ room, role, update }: { room: Room; role: RoomRole; update: Update }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [note, setNote] = useState('');
+  const [noteError, setNoteError] = useState<string | null>(null);
+  const [confirmArchive, setConfirmArchive] = useState(false);
+
+  function resolve(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const text = note.trim();
+    if (!text) {
+      setNoteError(t('settings.noteRequired'));
+      document.getElementById(`${id}-note`)?.focus();
+      return;
+    }
+    if (text.length > ROOM_LIMITS.description) {
+      setNoteError(t('createRoom.errors.tooLong', { max: ROOM_LIMITS.description }));
+      return;
+    }
+    setNoteError(null);
+    update.mutate(
+      { status: 'resolved', resolution_note: text },
+      {
+        onSuccess: () => setNote(''),
+        onError: (error) => {
+          const details = validationDetails(error, ['resolution_note']);
+          if ('resolution_note' in details) setNoteError(t('settings.noteRequired'));
+        },
+      },
+    );
+  }
+
+  function archive() {
+    update.mutate({ status: 'archived' }, { onSettled: () => setConfirmArchive(false) });
+  }
+
+  return (
+    <div className="settings-card">
+      <h3>{t('settings.statusHeading')}</h3>
+      <p className="current-status">
+        {t('settings.currentStatus')} <StatusBadge status={room.status} />
+      </p>
+
+      {room.status === 'active' ? (
+        <form onSubmit={resolve} noValidate>
+          <div className="field">
+            <label htmlFor={`${id}-note`}>
+              {t('room.fields.resolution_note')} <span className="required-mark">{t('form.required')}</span>
+            </label>
+            <textarea
+              id={`${id}-note`}
+              rows={4}
+              value={note}
+              onChange={(event) => {
+                setNote(event.target.value);
+                if (noteError) setNoteError(null);
+              }}
+              aria-required="true"
+              aria-invalid={noteError ? true : undefined}
+              aria-describedby={noteError ? `${id}-note-error` : `${id}-note-hint`}
+              disabled={update.isPending}
+            />
+            {noteError ? (
+              <p id={`${id}-note-error`} className="field-error">
+                {noteError}
+              </p>
+            ) : (
+              <p id={`${id}-note-hint`} className="field-hint">
+                {t('settings.noteHint')}
+              </p>
+            )}
+          </div>
+          <button type="submit" className="button button-primary" disabled={update.isPending}>
+            {t('settings.resolve')}
+          </button>
+        </form>
+      ) : null}
+
+      {room.status === 'resolved' ? (
+        <>
+          {room.resolution_note ? (
+            <div className="resolution">
+              <h4>{t('room.fields.resolution_note')}</h4>
+              <p className="pre-wrap">{room.resolution_note}</p>
+            </div>
+          ) : null}
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => update.mutate({ status: 'active' })}
+            disabled={update.isPending}
+          >
+            {t('settings.reopen')}
+          </button>
+        </>
+      ) : null}
+
+      {role === 'OWNER' ? (
+        <div className="danger-zone">
+          <h4>{t('settings.archiveHeading')}</h4>
+          <p className="field-hint">{t('settings.archiveHint')}</p>
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => setConfirmArchive(true)}
+            disabled={update.isPending}
+          >
+            {t('settings.archive')}
+          </button>
+        </div>
+      ) : null}
+
+      {confirmArchive ? (
+        <ConfirmDialog
+          title={t('settings.archiveConfirmTitle')}
+          message={t('settings.archiveConfirm', { title: room.title })}
+          confirmLabel={t('settings.archiveConfirmButton')}
+          onConfirm={archive}
+          onCancel={() => setConfirmArchive(false)}
+          pending={update.isPending}
+          danger
+        />
+      ) : null}
+    </div>
+  );
+}
