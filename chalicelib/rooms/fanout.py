@@ -34,13 +34,14 @@ def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         return old.user_id, {**base, "event": "member_removed"}
     if name == "MODIFY" and new is not None and old is not None:
         changed = [f for f in LISTED_FIELDS if getattr(old, f) != getattr(new, f)]
+        actor = {"user_id": new.changed_by} if new.changed_by else {}
         if "status" in changed:
-            return new.user_id, {**base, "event": "room_status_changed", "status": new.status,
+            return new.user_id, {**base, **actor, "event": "room_status_changed", "status": new.status,
                                  "old_status": old.status}
         if "role" in changed:
             return new.user_id, {**base, "event": "role_changed", "role": new.role, "old_role": old.role}
         if changed:
-            return new.user_id, {**base, "event": "room_updated"}
+            return new.user_id, {**base, **actor, "event": "room_updated"}
     return None
 
 

@@ -87,6 +87,7 @@ class MembershipModel(Model):
     incident_type = UnicodeAttribute()
     severity = UnicodeAttribute()
     search_text = UnicodeAttribute(default="")
+    changed_by = UnicodeAttribute(null=True)  # who made the last listed change
     by_user = MembershipsByUserIndex()
 
 

@@ -115,9 +115,10 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
         activity_key=_activity_key(now, room_id),
     )
     members = {principal.user_id: "OWNER"}
+    # Template members are curated by administrators: they are added even before their first
+    # login (the room is waiting in their list when they do log in).
     for member in (template.default_members if template else []):
-        if member.user_id not in members and _user_exists(member.user_id):
-            members[member.user_id] = member.role
+        members.setdefault(member.user_id, member.role)
     room.member_count = len(members)
     with transaction() as tx:
         tx.save(room, condition=RoomModel.room_id.does_not_exist())
@@ -133,10 +134,6 @@ def _template_for(template_id: str) -> TemplateModel:
         return TemplateModel.get("template", template_id)
     except DoesNotExist:
         raise NotFound("Template not found") from None
-
-
-def _user_exists(user_id: str) -> bool:
-    return UserModel.count(user_id) > 0
 
 
 # ---------------------------------------------------------------------------------- list
@@ -235,7 +232,7 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
         room.resolution_note = changes["resolution_note"]
     room.updated_at = now
     room.search_text = _search_text(room.title, room.location, room.description)
-    _save_with_activity(room, now)
+    _save_with_activity(room, now, principal.user_id)
     if new_status != old_status:
         append_system_event(room.room_id, "room_status_changed", principal.user_id,
                             old_status=old_status, status=new_status, resolution_note=room.resolution_note)
@@ -260,8 +257,11 @@ def archive_room(room_id: str, principal: Principal) -> None:
     update_room(room_id, principal, schemas.UpdateRoom(status="archived"))
 
 
-def _save_with_activity(room: RoomModel, at: str) -> None:
-    """Save the room and copy its listed fields onto every membership (Query by room)."""
+def _save_with_activity(room: RoomModel, at: str, actor: str | None = None) -> None:
+    """Save the room and copy its listed fields onto every membership (Query by room).
+
+    ``actor`` (who changed the room) travels with the copies so the membership stream can
+    tell list viewers who did it."""
     room.last_activity_at = at
     room.activity_key = _activity_key(at, room.room_id)
     room.save()
@@ -272,6 +272,7 @@ def _save_with_activity(room: RoomModel, at: str) -> None:
             MembershipModel.incident_type.set(room.incident_type),
             MembershipModel.severity.set(room.severity),
             MembershipModel.search_text.set(room.search_text),
+            MembershipModel.changed_by.set(actor) if actor else MembershipModel.changed_by.remove(),
         ])
 
 

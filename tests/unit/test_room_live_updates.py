@@ -55,11 +55,13 @@ def test_added_member_hears_it_on_every_tab(aws: None, management_api: Any) -> N
 def test_removed_status_changed_role_changed(aws: None, management_api: Any) -> None:
     _connect("tab")
     old = _membership()
-    _invoke(_record("MODIFY", _membership(status="resolved"), old, "2"),
+    _invoke(_record("MODIFY", _membership(status="resolved", changed_by="wang.owner@panjit.com.tw"), old, "2"),
             _record("MODIFY", _membership(role="OWNER"), old, "3"),
             _record("MODIFY", _membership(severity="critical"), old, "4"),
             _record("REMOVE", None, old, "5"))
-    events = [(f["event"], f.get("status"), f.get("role")) for f in management_api.frames("tab")]
+    frames = management_api.frames("tab")
+    assert frames[0]["user_id"] == "wang.owner@panjit.com.tw"  # who changed it, not the recipient
+    events = [(f["event"], f.get("status"), f.get("role")) for f in frames]
     assert events == [("room_status_changed", "resolved", None), ("role_changed", None, "OWNER"),
                       ("room_updated", None, None), ("member_removed", None, None)]
 
