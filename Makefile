@@ -58,5 +58,10 @@ test-e2e: setup spa
 test-python: $(VENV)/.installed
 	$(PY) -m pytest tests -q
 
+## make bench: performance figures on DynamoDB Local (not timed tests; see the issue notes)
+bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
+	$(PY) -m bench.rooms_list
+	$(PY) -m bench.messaging
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache
