@@ -20,6 +20,7 @@ import os
 import time
 import urllib.request
 import uuid
+from datetime import UTC
 from typing import Any
 
 import websockets
@@ -52,7 +53,7 @@ async def receive_loop(ws: Any, seen: dict[str, list[float]], stop: asyncio.Even
     while not stop.is_set():
         try:
             frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             continue
         except websockets.ConnectionClosed:
             return
@@ -116,7 +117,7 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
     """RCU/WCU of one message: ``$default`` (send) + the stream fan-out record."""
     os.environ.update({"DYNAMODB_ENDPOINT": endpoint, "TABLE_PREFIX": "benchcap",
                        "WS_MANAGEMENT_ENDPOINT": "http://127.0.0.1:9"})
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     import app as app_module
     from chalicelib.auth.service import Principal
@@ -127,7 +128,8 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
     from chalicelib.realtime import sender as ws_sender
     from chalicelib.realtime import service as realtime
     from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
-    from chalicelib.rooms import schemas, service as rooms
+    from chalicelib.rooms import schemas
+    from chalicelib.rooms import service as rooms
 
     get_settings.cache_clear()
     create_tables()
@@ -139,7 +141,7 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
     ws_sender._client = lambda: NoopApi()  # type: ignore[assignment]
     from chalicelib.auth.models import SessionModel, UserModel
 
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     UserModel("wang.owner@panjit.com.tw", username="wang.owner", display_name="王小明", last_login_at=clock.iso(),
               search_key="王小明").save()
     SessionModel("s1", user_id="wang.owner@panjit.com.tw", created_at=clock.iso(), expires_at=later).save()
