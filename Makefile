@@ -38,7 +38,7 @@ dev: setup spa
 test: system-deps setup infrastructure/local/node_modules/.installed lint test-frontend spa test-python
 
 lint: $(VENV)/.installed frontend/node_modules/.installed
-	$(VENV)/bin/ruff check app.py chalicelib infrastructure tests
+	$(VENV)/bin/ruff check app.py chalicelib infrastructure tests bench
 	$(VENV)/bin/mypy app.py chalicelib
 	cd frontend && npm run lint --silent
 

@@ -41,15 +41,31 @@ def _expiry() -> datetime:
 
 
 def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
-    """``$connect``: redeem the single-use ticket; refuse with 401 and write nothing otherwise."""
+    """``$connect``: redeem the single-use ticket; refuse with 401 and write nothing otherwise.
+
+    The seed's form ``?room_id=`` (``/ws/{room_id}`` locally) subscribes at connect; a caller
+    who may not read that room is refused with 403 (still nothing written).
+    """
+    query = query or {}
     try:
-        principal = auth.redeem_ws_ticket((query or {}).get("ticket"))
+        principal = auth.redeem_ws_ticket(query.get("ticket"))
     except Unauthorized:
         logger.info("websocket connect refused", extra={"connection_id": connection_id})
         return REJECTED
+    room_id = query.get("room_id")
+    if room_id is not None:
+        try:
+            rooms.get_access(room_id, principal, "VIEWER")
+        except AppError:
+            return {"statusCode": 403}
     bind_models()
-    ConnectionModel(connection_id, user_id=principal.user_id, session_id=principal.session_id,
-                    connected_at=clock.iso(), expires_at=_expiry()).save()
+    connection = ConnectionModel(connection_id, user_id=principal.user_id, session_id=principal.session_id,
+                                 connected_at=clock.iso(), expires_at=_expiry())
+    connection.save()
+    if room_id is not None:
+        # the client cannot be sent to before $connect returns: it gets `subscribed` when it
+        # sends its own subscribe (with last_seq) or any other frame's reply
+        _add_subscription(connection, principal, room_id)
     logger.info("websocket connected", extra={"connection_id": connection_id, "user_id": principal.user_id})
     return OK
 
@@ -157,11 +173,7 @@ def _dispatch(connection_id: str, frame: Any) -> list[dict[str, Any]]:
 def subscribe(connection: ConnectionModel, principal: Principal, frame: SubscribeFrame) -> list[dict[str, Any]]:
     """Members only; subscription first, then the replay (so nothing falls in between)."""
     rooms.get_access(frame.room_id, principal, "VIEWER")
-    already_online = any(s.user_id == principal.user_id for s in presence.subscribers(frame.room_id))
-    SubscriptionModel(frame.room_id, connection.connection_id, user_id=principal.user_id,
-                      subscribed_at=clock.iso(), expires_at=_expiry()).save()
-    if not already_online:
-        presence.announce(frame.room_id, principal.user_id, "user_joined", exclude_connection=connection.connection_id)
+    _add_subscription(connection, principal, frame.room_id)
     server_time = clock.iso()
     replayed: list[dict[str, Any]] = []
     truncated = False
@@ -174,6 +186,14 @@ def subscribe(connection: ConnectionModel, principal: Principal, frame: Subscrib
                   "last_seq": messaging.last_sequence(frame.room_id), "server_time": server_time,
                   "has_more": truncated}
     return [subscribed, *replayed]
+
+
+def _add_subscription(connection: ConnectionModel, principal: Principal, room_id: str) -> None:
+    already_online = any(s.user_id == principal.user_id for s in presence.subscribers(room_id))
+    SubscriptionModel(room_id, connection.connection_id, user_id=principal.user_id,
+                      subscribed_at=clock.iso(), expires_at=_expiry()).save()
+    if not already_online:
+        presence.announce(room_id, principal.user_id, "user_joined", exclude_connection=connection.connection_id)
 
 
 def _minus_margin(stamp: str) -> str:

@@ -240,3 +240,21 @@ def test_archived_room_and_ended_session_refuse_messages(api: Api, room: str, ma
     api.client.http.post("/auth/logout", headers=bearer(api.tokens["editor"]))
     send("e", _frame(type="subscribe", room_id=room))
     assert last(management_api, "e")["code"] == "unauthorized"
+
+
+def test_connect_with_room_id_subscribes_members_and_refuses_others(api: Api, room: str) -> None:
+    from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
+
+    def ticket(role: str) -> str:
+        return str(api.call(role, "POST", "/auth/ws-ticket").json_body["ticket"])
+
+    event = {"requestContext": {"routeKey": "$connect", "eventType": "CONNECT", "connectionId": "seed-form",
+                                "apiId": "a", "stage": "api", "domainName": "d", "requestId": "r"},
+             "queryStringParameters": {"ticket": ticket("viewer"), "room_id": room}}
+    assert app_module.ws_connect(event, None) == {"statusCode": 200}
+    assert [s.connection_id for s in SubscriptionModel.query(room)] == ["seed-form"]
+    for role, room_id in [("outsider", room), ("viewer", "not-a-room")]:
+        event["requestContext"]["connectionId"] = f"refused-{role}"
+        event["queryStringParameters"] = {"ticket": ticket(role), "room_id": room_id}
+        assert app_module.ws_connect(event, None) == {"statusCode": 403}
+        assert ConnectionModel.count(f"refused-{role}") == 0
