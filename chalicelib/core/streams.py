@@ -19,6 +19,8 @@ def process_stream_batch(event: dict[str, Any], context: Any,
     The event source mapping must set ``FunctionResponseTypes: [ReportBatchItemFailures]`` so
     that Lambda retries only the failed records (and those after them in the shard).
     """
+    if not event.get("Records"):
+        return {"batchItemFailures": []}  # Lambda never sends an empty batch; a poller might
     bind_models()
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 

@@ -1,47 +1,75 @@
 """Stream-driven fan-out: each change of the Messages table goes to the room's connections.
 
-Invoked by the DynamoDB Streams event source with batches of records; failed records are
-reported back (partial batch response) so only they are retried. Delivery is at-least-once:
-clients drop duplicates by ``message_id``.
+INSERT → ``message`` (or ``system`` for a persisted system event) and ``mention`` to the
+mentioned; MODIFY → ``message_edited`` / ``message_deleted`` / ``reaction_added`` /
+``reaction_removed``. The same records keep the search index and the incident-data series in
+step. Invoked with batches; failed records are reported back (partial batch response) so only
+they are retried. Delivery is at-least-once: clients keep the highest ``version`` per message.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.models import Model
-
 from chalicelib.core.streams import process_stream_batch
+from chalicelib.messaging import reports, search
 from chalicelib.messaging.models import MessageModel
-from chalicelib.messaging.views import message_view, system_frame
+from chalicelib.messaging.views import message_view, reaction_sets, system_frame
 from chalicelib.realtime.delivery import deliver_to_room, deliver_to_user
 
 
-def _image(model: type[Model], image: dict[str, Any] | None) -> Any:
-    return model.from_raw_data(image) if image else None
+def _image(image: dict[str, Any] | None) -> MessageModel | None:
+    return MessageModel.from_raw_data(image) if image else None
 
 
-def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """The room and client frame for one stream record (``None`` when nothing is sent)."""
+def frames_for(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The frames one stream record produces for the room (possibly none)."""
     change = record.get("dynamodb", {})
-    if record.get("eventName") != "INSERT":
-        return None
-    message = _image(MessageModel, change.get("NewImage"))
-    if message.message_type == "system":
-        return message.room_id, system_frame(message)
-    return message.room_id, {"type": "message", "message": message_view(message)}
+    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
+    name = record.get("eventName")
+    if name == "INSERT" and new is not None:
+        if new.message_type == "system":
+            return [system_frame(new)]
+        return [{"type": "message", "message": message_view(new)}]
+    if name != "MODIFY" or new is None or old is None:
+        return []
+    base = {"room_id": new.room_id, "message_id": new.message_id, "version": int(new.version),
+            "updated_at": new.updated_at}
+    if new.deleted_at and not old.deleted_at:
+        return [{"type": "message_deleted", **base, "deleted_at": new.deleted_at}]
+    frames: list[dict[str, Any]] = []
+    if new.content != old.content and new.edited_at:
+        frames.append({"type": "message_edited", **base, "content": new.content, "edited_at": new.edited_at})
+    before, after = reaction_sets(old), reaction_sets(new)
+    for emoji in sorted(set(before) | set(after)):
+        users_before, users_after = before.get(emoji, set()), after.get(emoji, set())
+        for user in sorted(users_after - users_before):
+            frames.append({"type": "reaction_added", **base, "emoji": emoji, "user_id": user,
+                           "count": len(users_after)})
+        for user in sorted(users_before - users_after):
+            frames.append({"type": "reaction_removed", **base, "emoji": emoji, "user_id": user,
+                           "count": len(users_after)})
+    return frames
 
 
 def handle_record(record: dict[str, Any]) -> None:
-    """Deliver one stream record (raises so that the record is retried)."""
-    result = frame_for(record)
-    if result is None:
+    """Index and deliver one stream record (raises so that the record is retried)."""
+    change = record.get("dynamodb", {})
+    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
+    if record.get("eventName") in ("INSERT", "MODIFY"):
+        search.reindex(old, new)
+        reports.update_points(old, new)
+    frames = frames_for(record)
+    current = new or old
+    if not frames or current is None:
         return
-    room_id, frame = result
-    deliver_to_room(room_id, frame)
-    if frame["type"] == "message":
-        for user_id in frame["message"]["mentions"]:
-            deliver_to_user(user_id, {"type": "mention", "room_id": room_id, "message": frame["message"]})
+    room_id = current.room_id
+    for frame in frames:
+        deliver_to_room(room_id, frame)
+    first = frames[0]
+    if first["type"] == "message":
+        for user_id in first["message"]["mentions"]:
+            deliver_to_user(user_id, {"type": "mention", "room_id": room_id, "message": first["message"]})
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -28,6 +28,17 @@ class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
     updated_at = UnicodeAttribute(range_key=True)
 
 
+class MessagesByIdIndex(LocalSecondaryIndex["MessageModel"]):
+    """Find a room's message by its ``message_id`` (edit, delete, react)."""
+
+    class Meta:
+        index_name = "message-id-index"
+        projection = AllProjection()
+
+    room_id = UnicodeAttribute(hash_key=True)
+    message_id = UnicodeAttribute(range_key=True)
+
+
 @register
 class MessageModel(Model):
     """One message of a room, ordered by its per-room ``sequence_number``."""
@@ -51,7 +62,9 @@ class MessageModel(Model):
     deleted_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()  # created_at, then the time of the last edit/delete/reaction
     version = NumberAttribute(default=1)  # bumped on every change; clients keep the highest
+    deleted_by = UnicodeAttribute(null=True)
     by_update = MessagesByUpdateIndex()
+    by_id = MessagesByIdIndex()
 
 
 @register
@@ -66,3 +79,51 @@ class ClientIdModel(Model):
     message_id = UnicodeAttribute()
     sequence_number = NumberAttribute()
     created_at = UnicodeAttribute()
+
+
+@register
+class AuditModel(Model):
+    """Edits and deletions with the content before and after (never shown to non-owners)."""
+
+    class Meta:
+        table_name = "message-audit"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)  # "<at>#<message_id>#<version>"
+    action = UnicodeAttribute()  # edit | delete
+    message_id = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    before = JSONAttribute(null=True)
+    after = JSONAttribute(null=True)
+
+
+@register
+class IncidentPointModel(Model):
+    """One reading of an ``incident_data`` message: a point of the series ``<room>#<field>``."""
+
+    class Meta:
+        table_name = "incident-points"
+
+    series = UnicodeAttribute(hash_key=True)  # "<room_id>#<field>"
+    sequence_number = NumberAttribute(range_key=True)
+    timestamp = UnicodeAttribute()
+    value = NumberAttribute()
+    message_id = UnicodeAttribute()
+
+
+@register
+class SearchTermModel(Model):
+    """Inverted index: one entry per (room, term, message), newest first within the term.
+
+    Terms are lower-case words and numbers, and CJK unigrams and bigrams, so Chinese words are
+    found inside unspaced sentences. Maintained from the Messages stream.
+    """
+
+    class Meta:
+        table_name = "search-terms"
+
+    term_key = UnicodeAttribute(hash_key=True)  # "<room_id>#<term>"
+    position = UnicodeAttribute(range_key=True)  # "<created_at>#<sequence_number:012d>"
+    room_id = UnicodeAttribute()
+    sequence_number = NumberAttribute()

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.errors import ValidationFailed
+
 MAX_TEXT_CHARS = 4000
 MAX_MENTIONS = 50
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -48,6 +50,23 @@ def validate_incident_data(data: dict[str, Any]) -> dict[str, Any]:
     if "timestamp" in data and not isinstance(data["timestamp"], str):
         raise ValueError("timestamp must be an ISO-8601 string")
     return data
+
+
+def validate_content(message_type: str, content: Any) -> Any:
+    """Content rules of a message type (used for new messages and edits)."""
+    try:
+        if message_type == "incident_data":
+            if not isinstance(content, dict):
+                raise ValueError("incident_data content must be an object")
+            return validate_incident_data(content)
+        if not isinstance(content, str):
+            raise ValueError("content must be text")
+        _clean_text(content, MAX_TEXT_CHARS)
+        if message_type == "text" and not content.strip():
+            raise ValueError("content must not be empty")
+        return content
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), details=[{"field": "content", "message": str(exc)}]) from None
 
 
 class NewMessage(BaseModel):
@@ -95,3 +114,29 @@ class HistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=100)
     before: int | None = Field(default=None, ge=1)
     after_seq: int | None = Field(default=None, ge=0)
+
+
+class SearchQuery(BaseModel):
+    """Query string of ``GET /api/messages/search``."""
+
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(min_length=1, max_length=100)
+    room_id: str | None = Field(default=None, pattern=UUID_PATTERN)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
+class IncidentDataQuery(BaseModel):
+    """Query string of ``GET /api/rooms/{room_id}/incident-data``."""
+
+    model_config = ConfigDict(extra="forbid")
+    field: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+    limit: int = Field(default=1000, ge=1, le=5000)
+
+
+class AuditQuery(BaseModel):
+    """Query string of ``GET /api/rooms/{room_id}/audit``."""
+
+    model_config = ConfigDict(extra="forbid")
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

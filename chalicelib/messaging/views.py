@@ -9,6 +9,12 @@ from chalicelib.messaging.models import MessageModel
 DELETED_PLACEHOLDER = None  # deleted messages carry no content on the wire
 
 
+def reaction_sets(message: MessageModel) -> dict[str, set[str]]:
+    """``{emoji: {user_id}}`` of a message."""
+    raw = message.reactions.as_dict() if message.reactions else {}
+    return {emoji: set(users or ()) for emoji, users in raw.items()}
+
+
 def message_view(message: MessageModel) -> dict[str, Any]:
     """A message record as the contract's message object."""
     deleted = message.deleted_at is not None
@@ -21,7 +27,7 @@ def message_view(message: MessageModel) -> dict[str, Any]:
         "content": DELETED_PLACEHOLDER if deleted else message.content,
         "mentions": list(message.mentions or []),
         "file_id": message.file_id,
-        "reactions": {k: list(v) for k, v in (message.reactions.as_dict() if message.reactions else {}).items()},
+        "reactions": {} if deleted else {k: sorted(v) for k, v in reaction_sets(message).items() if v},
         "client_id": message.client_id,
         "created_at": message.created_at,
         "edited_at": message.edited_at,

@@ -55,12 +55,42 @@ class TypingFrame(Frame):
     is_typing: bool
 
 
+class EditFrame(Frame):
+    """Change the text (or readings) of one's own message within 15 minutes."""
+
+    type: Literal["edit_message"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+    message_id: str = Field(pattern=UUID_PATTERN)
+    content: str | dict[str, Any]
+
+
+class DeleteFrame(Frame):
+    """Soft-delete a message."""
+
+    type: Literal["delete_message"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+    message_id: str = Field(pattern=UUID_PATTERN)
+
+
+class ReactionFrame(Frame):
+    """Add or remove the caller's emoji reaction."""
+
+    type: Literal["add_reaction", "remove_reaction"]
+    room_id: str = Field(pattern=UUID_PATTERN)
+    message_id: str = Field(pattern=UUID_PATTERN)
+    emoji: str = Field(min_length=1, max_length=32)
+
+
 FRAME_TYPES: dict[str, type[Frame]] = {
     "ping": PingFrame,
     "subscribe": SubscribeFrame,
     "unsubscribe": UnsubscribeFrame,
     "message": MessageFrame,
     "typing": TypingFrame,
+    "edit_message": EditFrame,
+    "delete_message": DeleteFrame,
+    "add_reaction": ReactionFrame,
+    "remove_reaction": ReactionFrame,
 }
 
 

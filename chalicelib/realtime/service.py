@@ -16,13 +16,17 @@ from chalicelib.core.db import bind_models
 from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
+from chalicelib.messaging import operations
 from chalicelib.messaging import service as messaging
 from chalicelib.realtime import presence, sender
 from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 from chalicelib.realtime.schemas import (
     MAX_FRAME_BYTES,
+    DeleteFrame,
+    EditFrame,
     MessageFrame,
     PingFrame,
+    ReactionFrame,
     SubscribeFrame,
     TypingFrame,
     UnsubscribeFrame,
@@ -161,6 +165,19 @@ def _dispatch(connection_id: str, frame: Any) -> list[dict[str, Any]]:
         return [{"type": "unsubscribed", "room_id": frame.room_id}]
     if isinstance(frame, MessageFrame):
         return [send(principal, frame)]
+    if isinstance(frame, EditFrame):
+        rooms.get_access(frame.room_id, principal, "EDITOR")
+        operations.edit_message(principal.user_id, frame.room_id, frame.message_id, frame.content)
+        return []
+    if isinstance(frame, DeleteFrame):
+        access = rooms.get_access(frame.room_id, principal, "EDITOR")
+        operations.delete_message(principal.user_id, access.effective == "OWNER", frame.room_id, frame.message_id)
+        return []
+    if isinstance(frame, ReactionFrame):
+        rooms.get_access(frame.room_id, principal, "EDITOR")
+        operations.react(principal.user_id, frame.room_id, frame.message_id, frame.emoji,
+                         add=frame.type == "add_reaction")
+        return []
     if isinstance(frame, TypingFrame):
         rooms.get_access(frame.room_id, principal, "EDITOR")
         presence.broadcast(presence.subscribers(frame.room_id),

@@ -1,0 +1,119 @@
+"""Changing messages: edit (sender, 15 min), soft delete (sender, OWNER, admin), reactions.
+
+Every change bumps the message's ``version`` and ``updated_at`` (so a resuming client gets it)
+and goes out through the Messages stream as ``message_edited`` / ``message_deleted`` /
+``reaction_added`` / ``reaction_removed``. Edits and deletions keep the content before and
+after in the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.core import clock
+from chalicelib.core.db import bind_models
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.messaging.models import AuditModel, MessageModel
+from chalicelib.messaging.schemas import validate_content
+
+EDIT_WINDOW = timedelta(minutes=15)
+MAX_DISTINCT_REACTIONS = 20
+
+
+def find_message(room_id: str, message_id: str) -> MessageModel:
+    """A room's message by id (Query on the room's ``message-id-index``)."""
+    bind_models()
+    for message in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
+        return message
+    raise NotFound("Message not found")
+
+
+def _created(message: MessageModel) -> datetime:
+    return datetime.strptime(message.created_at[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+def _audit(message: MessageModel, action: str, actor: str, at: str, before: Any, after: Any, version: int) -> None:
+    AuditModel(message.room_id, f"{at}#{message.message_id}#{version:06d}", action=action,
+               message_id=message.message_id, actor_id=actor, at=at, before=before, after=after).save()
+
+
+def edit_message(user_id: str, room_id: str, message_id: str, content: Any) -> None:
+    """The sender changes their own message within 15 minutes."""
+    message = find_message(room_id, message_id)
+    if message.sender_id != user_id:
+        raise Forbidden("Only the sender may edit a message")
+    if message.deleted_at is not None:
+        raise Forbidden("A deleted message cannot be edited")
+    if message.message_type == "system":
+        raise Forbidden("System events cannot be edited")
+    now = datetime.fromtimestamp(clock.now(), tz=UTC)
+    if now - _created(message) > EDIT_WINDOW:
+        raise Forbidden("Messages can be edited for 15 minutes")
+    content = validate_content(message.message_type, content)
+    if content == message.content:
+        return
+    at = clock.iso(now.timestamp())
+    version = int(message.version)
+    before = message.content
+    try:
+        message.update(actions=[MessageModel.content.set(content), MessageModel.edited_at.set(at),
+                                MessageModel.updated_at.set(at), MessageModel.version.add(1)],
+                       condition=(MessageModel.version == version) & MessageModel.deleted_at.does_not_exist())
+    except UpdateError:
+        raise Conflict("The message changed meanwhile; try again") from None
+    _audit(message, "edit", user_id, at, before, content, version + 1)
+
+
+def delete_message(user_id: str, is_owner: bool, room_id: str, message_id: str) -> None:
+    """Soft delete by the sender, the room's OWNER or an administrator (idempotent)."""
+    message = find_message(room_id, message_id)
+    if message.sender_id != user_id and not is_owner:
+        raise Forbidden("Only the sender or the room owner may delete a message")
+    if message.message_type == "system":
+        raise Forbidden("System events cannot be deleted")
+    if message.deleted_at is not None:
+        return
+    at = clock.iso()
+    before = message.content
+    version = int(message.version)
+    try:
+        message.update(actions=[MessageModel.deleted_at.set(at), MessageModel.deleted_by.set(user_id),
+                                MessageModel.updated_at.set(at), MessageModel.version.add(1)],
+                       condition=MessageModel.deleted_at.does_not_exist())
+    except UpdateError:
+        return  # deleted meanwhile
+    _audit(message, "delete", user_id, at, before, None, version + 1)
+
+
+def validate_emoji(value: str) -> str:
+    """Exactly one emoji (ZWJ and skin-tone sequences included), nothing else."""
+    import emoji as emoji_lib  # imported on first use: keeps the Lambda cold start lean
+
+    if not isinstance(value, str) or not value or len(value) > 32 or not emoji_lib.is_emoji(value):
+        raise ValidationFailed("emoji must be a single emoji", details=[{"field": "emoji", "message": "not an emoji"}])
+    return value
+
+
+def react(user_id: str, room_id: str, message_id: str, emoji: str, add: bool) -> None:
+    """Add or remove the caller's reaction; idempotent per user and emoji."""
+    emoji = validate_emoji(emoji)
+    message = find_message(room_id, message_id)
+    if message.deleted_at is not None:
+        raise Conflict("The message was deleted")
+    if message.message_type == "system":
+        raise Forbidden("System events take no reactions")
+    current = message.reactions.as_dict() if message.reactions else {}
+    if add and emoji not in current and len(current) >= MAX_DISTINCT_REACTIONS:
+        raise Conflict("Too many different reactions on this message")
+    path = MessageModel.reactions[emoji]
+    at = clock.iso()
+    changes = [path.add({user_id}) if add else path.delete({user_id}),
+               MessageModel.updated_at.set(at), MessageModel.version.add(1)]
+    condition = ~path.contains(user_id) if add else path.contains(user_id)
+    try:
+        message.update(actions=changes, condition=condition & MessageModel.deleted_at.does_not_exist())
+    except UpdateError:
+        return  # already in that state (or deleted meanwhile): nothing changes, nothing is sent

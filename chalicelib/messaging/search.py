@@ -1,0 +1,92 @@
+"""Full-text search over the rooms a caller belongs to, on an inverted index in DynamoDB.
+
+The index (``search-terms``) is maintained from the Messages stream: one small entry per
+(room, term, message), newest first. A search Queries one term of the query per room (the
+cost follows the hits of that term, not the number of messages stored), then loads the
+candidates and keeps those that really contain every term (precision), with highlights.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib.core.cursor import decode_cursor, encode_cursor
+from chalicelib.messaging.models import MessageModel, SearchTermModel
+from chalicelib.messaging.text import Query, highlights, index_terms, parse_query
+from chalicelib.messaging.views import message_view
+
+SEARCHABLE_TYPES = {"text", "image_ref", "file_ref"}
+BATCH = 25
+
+
+def searchable_text(message: MessageModel | None) -> str:
+    """The text a message is found by ("" when it is not searchable, e.g. deleted)."""
+    if message is None or message.deleted_at is not None or message.message_type not in SEARCHABLE_TYPES:
+        return ""
+    return message.content if isinstance(message.content, str) else ""
+
+
+def _position(message: MessageModel) -> str:
+    return f"{message.created_at}#{int(message.sequence_number):012d}"
+
+
+def reindex(old: MessageModel | None, new: MessageModel | None) -> None:
+    """Bring the index in line with a change (idempotent: the stream delivers at least once)."""
+    before = index_terms(searchable_text(old)) if old is not None else set()
+    after = index_terms(searchable_text(new)) if new is not None else set()
+    current = new or old
+    if current is None or before == after:
+        return
+    position = _position(current)
+    with SearchTermModel.batch_write() as batch:
+        for term in before - after:
+            batch.delete(SearchTermModel(f"{current.room_id}#{term}", position))
+        for term in after - before:
+            batch.save(SearchTermModel(f"{current.room_id}#{term}", position, room_id=current.room_id,
+                                       sequence_number=int(current.sequence_number)))
+
+
+def _candidates(room_id: str, term: str, before: str | None) -> Iterator[tuple[str, str, int]]:
+    condition = SearchTermModel.position < before if before else None
+    for entry in SearchTermModel.query(f"{room_id}#{term}", condition, scan_index_forward=False, page_size=50):
+        yield entry.position, room_id, int(entry.sequence_number)
+
+
+def search(user_id: str, room_ids: list[str], q: str, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Newest first across ``room_ids``; ``{"results": [{message, highlights}], "next_cursor"}``."""
+    query: Query = parse_query(q)
+    if query.empty:
+        return {"results": [], "next_cursor": None}
+    scope = {"q": q, "rooms": sorted(room_ids)}
+    start = decode_cursor(cursor, user_id, scope)
+    before = str(start["p"]) if start else None
+    term = query.lookup_term()
+    merged = heapq.merge(*(_candidates(r, term, before) for r in room_ids), reverse=True)
+    results: list[dict[str, Any]] = []
+    last_position: str | None = None
+    more = False
+    while not more:
+        chunk: list[tuple[str, str, int]] = []
+        for candidate in merged:
+            chunk.append(candidate)
+            if len(chunk) == BATCH:
+                break
+        if not chunk:
+            break
+        loaded = {(m.room_id, int(m.sequence_number)): m
+                  for m in MessageModel.batch_get([(room, seq) for _, room, seq in chunk])}
+        for position, room, seq in chunk:
+            if len(results) == limit:
+                more = True
+                break
+            message = loaded.get((room, seq))
+            spans = highlights(searchable_text(message), query) if message is not None else None
+            last_position = position
+            if spans:
+                results.append({"message": message_view(message), "highlights": spans})  # type: ignore[arg-type]
+        if len(results) == limit and not more:
+            more = next(merged, None) is not None
+    next_cursor = encode_cursor({"p": last_position}, user_id, scope) if more and last_position else None
+    return {"results": results, "next_cursor": next_cursor}
