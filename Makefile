@@ -65,3 +65,17 @@ bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache
+
+## make package STAGE=dev|prod ALLOWED_ORIGIN=https://<SPA origin>: out/sam.json + out/deployment.zip
+## (CloudFormation: tables, buckets, CloudFront, per-function IAM merged into Chalice's template)
+STAGE ?= dev
+ALLOWED_ORIGIN ?=
+OUT ?= out
+package: $(VENV)/.installed
+	@test -n "$(ALLOWED_ORIGIN)" || { echo "ALLOWED_ORIGIN=https://<SPA origin> is required (see README, Deployment)"; exit 2; }
+	$(PY) -m infrastructure.package --stage $(STAGE) --origin "$(ALLOWED_ORIGIN)" --out $(OUT)
+
+## make publish-spa STACK=<stack name>: build the SPA against the stack's API URLs, upload it, invalidate CloudFront
+.PHONY: publish-spa
+publish-spa: frontend/node_modules/.installed
+	bash infrastructure/publish-spa.sh "$(STACK)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pynamodb.attributes import (
@@ -15,6 +16,13 @@ from pynamodb.indexes import AllProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
+
+
+class ContentAttribute(JSONAttribute):
+    """Message content as JSON text, Chinese kept as UTF-8 (not ``\\uXXXX``: half the size)."""
+
+    def serialize(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
@@ -53,7 +61,7 @@ class MessageModel(Model):
     client_id = UnicodeAttribute(null=True)
     sender_id = UnicodeAttribute()
     message_type = UnicodeAttribute()
-    content = JSONAttribute()
+    content = ContentAttribute()
     mentions = ListAttribute(of=UnicodeAttribute, default=list)
     file_id = UnicodeAttribute(null=True)
     reactions: MapAttribute[str, Any] = MapAttribute(default=dict)

@@ -63,3 +63,49 @@ def test_concurrent_resends_of_one_client_id_create_one_message(on_dynamodb_loca
         t.join()
     assert len({a["message_id"] for a in acks}) == 1
     assert len(list(MessageModel.query(room, consistent_read=True))) == 1
+
+
+def test_fifty_concurrent_reactions_lose_nothing(on_dynamodb_local: str) -> None:
+    from chalicelib.messaging import operations
+
+    room = clock.new_id()
+    ack = service.send_message("chen.editor@panjit.com.tw",
+                               NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="請按讚"), set())
+    users = [f"user{i:02d}@panjit.com.tw" for i in range(50)]
+    errors: list[BaseException] = []
+
+    def react(user: str) -> None:
+        try:
+            operations.react(user, room, ack["message_id"], "👍", add=True)
+            operations.react(user, room, ack["message_id"], "👍", add=True)  # idempotent
+            operations.react(user, room, ack["message_id"], "🔥", add=True)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=react, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    stored = MessageModel.get(room, ack["sequence_number"], consistent_read=True)
+    reactions = stored.reactions.as_dict()
+    assert reactions["👍"] == set(users) and reactions["🔥"] == set(users)
+    assert int(stored.version) == 1 + 100  # each real change bumped the version once
+
+
+def test_search_finds_chinese_inside_sentences_on_dynamodb_local(on_dynamodb_local: str) -> None:
+    from chalicelib.messaging import search
+    from chalicelib.messaging.fanout import handle_record
+
+    room = clock.new_id()
+    texts = ["設備溫度上升到85度", "Line 3 回焊爐溫度異常", "pipeline ok", "LINE 3 restarted"]
+    for text in texts:
+        ack = service.send_message("chen.editor@panjit.com.tw",
+                                   NewMessage(room_id=room, client_id=str(uuid.uuid4()), content=text), set())
+        stored = MessageModel.get(room, ack["sequence_number"])
+        handle_record({"eventName": "INSERT", "dynamodb": {"NewImage": stored.serialize()}})
+    found = search.search("u", [room], "溫度", 10, None)["results"]
+    assert [r["message"]["content"] for r in found] == ["Line 3 回焊爐溫度異常", "設備溫度上升到85度"]
+    mixed = search.search("u", [room], "line 3", 10, None)["results"]
+    assert [r["message"]["content"] for r in mixed] == ["LINE 3 restarted", "Line 3 回焊爐溫度異常"]
