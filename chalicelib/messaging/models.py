@@ -12,7 +12,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.indexes import AllProjection, KeysOnlyProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
@@ -37,11 +37,12 @@ class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
 
 
 class MessagesByIdIndex(LocalSecondaryIndex["MessageModel"]):
-    """Find a room's message by its ``message_id`` (edit, delete, react)."""
+    """Find a room's message by its ``message_id`` (edit, delete, react). Keys only: every
+    message pays for its index entry on write, while lookups are rare (one GetItem more)."""
 
     class Meta:
         index_name = "message-id-index"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     room_id = UnicodeAttribute(hash_key=True)
     message_id = UnicodeAttribute(range_key=True)

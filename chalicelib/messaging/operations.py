@@ -26,8 +26,8 @@ MAX_DISTINCT_REACTIONS = 20
 def find_message(room_id: str, message_id: str) -> MessageModel:
     """A room's message by id (Query on the room's ``message-id-index``)."""
     bind_models()
-    for message in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
-        return message
+    for key in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
+        return MessageModel.get(room_id, key.sequence_number, consistent_read=True)
     raise NotFound("Message not found")
 
 
