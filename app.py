@@ -14,7 +14,9 @@ from chalice.app import DynamoDBEvent, WebsocketEvent
 
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.core.db import table_name
+from chalicelib.core.observability import middleware as observability_middleware
 from chalicelib.core.settings import load_settings
+from chalicelib.files.routes import bp as file_routes
 from chalicelib.messaging import fanout
 from chalicelib.messaging.routes import bp as message_routes
 from chalicelib.realtime import service as realtime
@@ -33,6 +35,7 @@ if _origin:
 app.register_blueprint(auth_routes)
 app.register_blueprint(room_routes)
 app.register_blueprint(message_routes)
+app.register_blueprint(file_routes)
 
 
 # ------------------------------------------------------------------------------ WebSocket
@@ -78,3 +81,8 @@ def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Memberships stream → the affected user's connections (live room lists)."""
     return room_fanout.handle_batch(event.to_dict(), event.context)
+
+
+# Structured logs with correlation ids and EMF metrics flushed after every invocation
+# (REST, WebSocket and stream handlers alike).
+app.register_middleware(observability_middleware, "all")

@@ -48,6 +48,7 @@ def bind_models(settings: Settings | None = None) -> list[type[Model]]:
 def all_models() -> list[type[Model]]:
     """Every registered model (importing the domain model modules registers them)."""
     import chalicelib.auth.models  # noqa: F401
+    import chalicelib.files.models  # noqa: F401
     import chalicelib.messaging.models  # noqa: F401
     import chalicelib.realtime.models  # noqa: F401
     import chalicelib.rooms.models  # noqa: F401

@@ -73,6 +73,21 @@ class Settings:
     connection_ttl: int = 3 * 3600
     # http
     cors_allow_origin: str = ""
+    # files (S3 on AWS, or any S3-compatible store: MinIO, SeaweedFS)
+    files_bucket: str = "incident-dev-files"
+    s3_endpoint: str | None = None  # server-side calls (None: AWS)
+    s3_public_endpoint: str | None = None  # what presigned URLs are signed for (browser-reachable)
+    s3_region: str = "us-east-1"
+    s3_addressing_style: str = "auto"  # path | virtual | auto
+    s3_access_key_id: str = ""  # empty: the default credential chain (the Lambda role)
+    s3_secret_access_key: str = ""
+    s3_connect_timeout: float = 3.0
+    s3_read_timeout: float = 10.0
+    files_max_image_bytes: int = 20 * 1024 * 1024
+    files_max_document_bytes: int = 50 * 1024 * 1024
+    files_max_image_pixels: int = 40_000_000
+    upload_url_ttl: int = 300
+    download_url_ttl: int = 300
 
 
 @lru_cache(maxsize=1)
@@ -116,4 +131,18 @@ def load_settings() -> Settings:
         ws_management_endpoint=_env("WS_MANAGEMENT_ENDPOINT"),
         connection_ttl=_int("CONNECTION_TTL", 3 * 3600),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN"),
+        files_bucket=_env("FILES_BUCKET", "incident-dev-files"),
+        s3_endpoint=_env("S3_ENDPOINT") or None,
+        s3_public_endpoint=_env("S3_PUBLIC_ENDPOINT") or _env("S3_ENDPOINT") or None,
+        s3_region=_env("S3_REGION") or _env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or "us-east-1",
+        s3_addressing_style=_env("S3_ADDRESSING_STYLE", "auto").lower(),
+        s3_access_key_id=_env("S3_ACCESS_KEY_ID"),
+        s3_secret_access_key=_env("S3_SECRET_ACCESS_KEY"),
+        s3_connect_timeout=_float("S3_CONNECT_TIMEOUT", 3.0),
+        s3_read_timeout=_float("S3_READ_TIMEOUT", 10.0),
+        files_max_image_bytes=_int("FILES_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
+        files_max_document_bytes=_int("FILES_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024),
+        files_max_image_pixels=_int("FILES_MAX_IMAGE_PIXELS", 40_000_000),
+        upload_url_ttl=_int("UPLOAD_URL_TTL", 300),
+        download_url_ttl=_int("DOWNLOAD_URL_TTL", 300),
     )

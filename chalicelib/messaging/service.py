@@ -152,4 +152,8 @@ def replay(room_id: str, after_seq: int, changed_since: str | None) -> tuple[lis
 
 def require_ready_file(room_id: str, file_id: str | None) -> None:
     """An ``image_ref`` / ``file_ref`` must point at a completed upload of this room."""
-    raise ValidationFailed("Unknown file for this room", details=[{"field": "file_id", "message": "unknown file"}])
+    from chalicelib.files import service as files  # lazy: files → rooms → messaging
+
+    if not files.is_ready_file(room_id, file_id):
+        raise ValidationFailed("Unknown file for this room",
+                               details=[{"field": "file_id", "message": "not a completed file of this room"}])

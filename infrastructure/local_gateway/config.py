@@ -192,8 +192,53 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
     env["S3_ENDPOINT"] = s3_endpoint
     env["WS_MANAGEMENT_ENDPOINT"] = management_endpoint
     env.setdefault("WEBSOCKET_STAGE", options.stage)
+    # files: the browser POSTs uploads and GETs downloads straight at the store (presigned)
+    env.setdefault("FILES_BUCKET", "incident-dev-files")
+    env.setdefault("S3_PUBLIC_ENDPOINT", s3_endpoint)
+    env.setdefault("S3_ADDRESSING_STYLE", "path")  # bucket.127.0.0.1 does not resolve
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
+    ensure_files_bucket(s3_endpoint, gateway_origins(management_endpoint))
+
+
+def gateway_origins(url: str) -> list[str]:
+    """The origins a browser may load the SPA from (127.0.0.1 and localhost, plus CORS_ALLOW_ORIGIN)."""
+    origins = [url]
+    if "//127.0.0.1:" in url:
+        origins.append(url.replace("//127.0.0.1:", "//localhost:"))
+    extra = os.environ.get("CORS_ALLOW_ORIGIN", "").strip()
+    if extra and extra not in origins:
+        origins.append(extra)
+    return origins
+
+
+def ensure_files_bucket(s3_endpoint: str, origins: list[str]) -> None:
+    """Create the files bucket (if missing) with CORS for the SPA's origins; a store that
+    refuses is logged, not fatal (uploads then fail with the store's own error)."""
+    import boto3
+    from botocore.config import Config
+
+    env = os.environ
+    bucket = env["FILES_BUCKET"]
+    region = env.get("S3_REGION") or env.get("AWS_REGION") or "us-east-1"
+    keys = {}
+    if env.get("S3_ACCESS_KEY_ID") and env.get("S3_SECRET_ACCESS_KEY"):
+        keys = {"aws_access_key_id": env["S3_ACCESS_KEY_ID"], "aws_secret_access_key": env["S3_SECRET_ACCESS_KEY"]}
+    s3 = boto3.session.Session().client(
+        "s3", endpoint_url=s3_endpoint, region_name=region, **keys,
+        config=Config(s3={"addressing_style": env.get("S3_ADDRESSING_STYLE") or "path"}, connect_timeout=3,
+                      read_timeout=10, retries={"max_attempts": 2}))
+    try:
+        existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+        if bucket not in existing:
+            extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            s3.create_bucket(Bucket=bucket, **extra)
+            log.info("created bucket %s on %s", bucket, s3_endpoint)
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [{
+            "AllowedOrigins": origins, "AllowedMethods": ["GET", "HEAD", "POST"], "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag", "Content-Disposition"], "MaxAgeSeconds": 600}]})
+    except Exception as exc:  # noqa: BLE001 - the gateway still serves everything else
+        log.warning("files bucket %s on %s not prepared: %s", bucket, s3_endpoint, exc)
 
 
 def demo_logins() -> list[str]:

