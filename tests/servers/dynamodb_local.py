@@ -7,10 +7,7 @@ port, waits until it answers, and stops it by PID afterwards.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers.processes import free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = REPO / "infrastructure" / "local"
@@ -35,12 +34,6 @@ class DynamoDBLocal:
     endpoint: str
     port: int
     process: subprocess.Popen[bytes]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def jar_dir() -> Path:
@@ -72,18 +65,6 @@ def _ready(endpoint: str) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
-    """Stop a server we started, by its PID (TERM, then KILL)."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(5)
-
-
 @contextmanager
 def run_dynamodb_local(startup_timeout: float = 60.0) -> Iterator[DynamoDBLocal]:
     """Start DynamoDB Local in memory on a free loopback port; stop it afterwards."""
@@ -111,5 +92,5 @@ def run_dynamodb_local(startup_timeout: float = 60.0) -> Iterator[DynamoDBLocal]
             time.sleep(0.25)
         yield DynamoDBLocal(endpoint, port, process)
     finally:
-        stop(process)
+        stop(process, timeout=10.0)
         log.close()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.servers.dynamodb_local import free_port
+from tests.servers.processes import free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 READY = "LOCAL_GATEWAY_READY "
@@ -55,17 +54,6 @@ class Gateway:
     def output(self) -> str:
         """Everything the gateway printed so far (for assertion messages)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-def _stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 @contextmanager
@@ -112,7 +100,7 @@ def run_gateway(*, dynamodb_endpoint: str | None = None, table_prefix: str = "gw
         yield Gateway(url=url, ws_url=url.replace("http", "ws", 1) + "/ws", info=info, process=process,
                       log_path=log_path)
     finally:
-        _stop(process)
+        stop(process)
         try:
             log_path.unlink()
         except OSError:

@@ -7,9 +7,7 @@ identity (presigned POST needs one), waits until the S3 gateway answers, and sto
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.servers.processes import stop
 
 ACCESS_KEY = "seaweed-test-key"
 SECRET_KEY = "seaweed-test-secret-0123456789"
@@ -81,18 +81,6 @@ def _ready(endpoint: str) -> bool:
         return True
     except Exception:  # noqa: BLE001 - not up yet
         return False
-
-
-def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
-    """Stop a server we started, by its PID (TERM, then KILL)."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 @contextmanager

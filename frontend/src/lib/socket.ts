@@ -43,8 +43,56 @@ export type PongFrame = { type: 'pong' };
 export type ErrorFrame = { type: 'error'; code: string; message: string; client_id?: string };
 export type PresenceFrame = { type: 'presence'; room_id: string; online: string[] };
 
+/** A stored chat message as REST and WebSocket carry it (specs/realtime-messaging.md, "Message record"). */
+export type WireMessage = {
+  message_id: string;
+  room_id: string;
+  sequence_number: number;
+  sender_id: string;
+  message_type: 'text' | 'incident_data' | 'image_ref' | 'file_ref' | 'system' | (string & {});
+  /** Text, an object for incident_data / system, null once deleted. */
+  content: string | Record<string, unknown> | null;
+  mentions: string[];
+  file_id: string | null;
+  reactions: Record<string, string[]>;
+  client_id: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  updated_at: string;
+  version: number;
+};
+
+export type SubscribedFrame = {
+  type: 'subscribed';
+  room_id: string;
+  online: string[];
+  last_seq: number;
+  server_time: string;
+  has_more?: boolean;
+};
+export type MessageFrame = { type: 'message'; message: WireMessage; replay?: boolean };
+export type AckFrame = {
+  type: 'ack';
+  client_id: string;
+  message_id: string;
+  sequence_number: number;
+  created_at: string;
+};
+export type TypingFrame = { type: 'typing'; room_id: string; user_id: string; is_typing: boolean };
+export type MentionFrame = { type: 'mention'; room_id: string; message: WireMessage };
+
 /** Frames this module knows the shape of; anything else arrives as `UnknownFrame`. */
-export type KnownFrame = SystemFrame | PongFrame | ErrorFrame | PresenceFrame;
+export type KnownFrame =
+  | SystemFrame
+  | PongFrame
+  | ErrorFrame
+  | PresenceFrame
+  | SubscribedFrame
+  | MessageFrame
+  | AckFrame
+  | TypingFrame
+  | MentionFrame;
 export type UnknownFrame = { type: string; [key: string]: unknown };
 export type ServerFrame = KnownFrame | UnknownFrame;
 export type FrameType = KnownFrame['type'];

@@ -5,6 +5,7 @@ import i18n from '@/lib/i18n';
 import { cancelScheduledRefresh } from '@/lib/api-client';
 import { resetSessionFromStorage } from '@/lib/session';
 import { resetRealtimeClient } from '@/lib/socket';
+import { resetChatStores } from '@/features/chat/store/chat-store';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
@@ -15,6 +16,7 @@ beforeEach(async () => {
   window.localStorage.clear();
   window.sessionStorage.clear();
   resetDb();
+  resetChatStores();
   resetSessionFromStorage();
   // The tab's socket talks to a FakeWebSocket the tests drive (FakeWebSocket.last()).
   FakeWebSocket.reset();

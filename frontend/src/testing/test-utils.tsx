@@ -2,10 +2,13 @@ import { QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
+import { VirtuosoMockContext } from 'react-virtuoso';
 import { AppProvider } from '@/app/provider';
 import { routes } from '@/app/router';
 import { establishSession } from '@/lib/api-client';
 import { issueTokens } from '@/testing/mocks/db';
+
+export const VIRTUOSO_MOCK = { viewportHeight: 2000, itemHeight: 40 };
 
 export function createTestQueryClient(): QueryClient {
   return new QueryClient({
@@ -30,9 +33,12 @@ export function renderApp(
   const queryClient = createTestQueryClient();
   const user = userEvent.setup();
   const result = render(
-    <AppProvider queryClient={queryClient}>
-      <RouterProvider router={router} />
-    </AppProvider>,
+    // jsdom has no layout: the virtual message list gets a fixed viewport and row height.
+    <VirtuosoMockContext.Provider value={VIRTUOSO_MOCK}>
+      <AppProvider queryClient={queryClient}>
+        <RouterProvider router={router} />
+      </AppProvider>
+    </VirtuosoMockContext.Provider>,
   );
   return { ...result, router, queryClient, user };
 }

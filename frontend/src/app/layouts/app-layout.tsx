@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet } from 'react-router';
+import { Link, matchPath, Outlet, useLocation } from 'react-router';
 import { Breadcrumbs } from '@/components/breadcrumbs';
 import { ConnectionStatus } from '@/components/connection-status';
 import { LanguageSwitch } from '@/components/language-switch';
@@ -7,6 +7,7 @@ import { useSession } from '@/lib/session';
 import { useRealtimeConnection } from '@/lib/socket';
 import { useLogout } from '@/features/auth/api/logout';
 import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
+import { MentionNotifications } from '@/features/chat/components/mention-notifications';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
 export function AppLayout() {
@@ -16,6 +17,8 @@ export function AppLayout() {
   // One WebSocket per tab while signed in; room data follows its system frames.
   useRealtimeConnection();
   useRoomsLive();
+  const location = useLocation();
+  const currentRoomId = matchPath('/rooms/:roomId/*', location.pathname)?.params.roomId;
   return (
     <div className="app-shell">
       <a href="#main" className="skip-link">
@@ -30,6 +33,7 @@ export function AppLayout() {
         </Link>
         <div className="header-actions">
           <ConnectionStatus />
+          <MentionNotifications currentRoomId={currentRoomId} />
           {user ? (
             <span className="user-name" title={user.user_id}>
               <span className="visually-hidden">{t('header.signedInAs', { name: user.display_name })}</span>

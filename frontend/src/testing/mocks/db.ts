@@ -110,6 +110,7 @@ export function resetDb(): void {
   db.refreshCalls = 0;
   db.loginCalls = 0;
   db.logoutCalls = 0;
+  resetChatDb();
 }
 
 export function issueTokens(username = 'chen.editor', expiresIn = 900) {
@@ -144,4 +145,67 @@ export function addMember(room: Room, username: string, role: RoomRole, online =
   (db.members[room.room_id] ??= []).push(member);
   room.member_count = db.members[room.room_id]!.length;
   return member;
+}
+
+// ---------------------------------------------------------------------------------------
+// Chat messages (GET /api/rooms/{id}/messages)
+
+export type MockMessage = {
+  message_id: string;
+  room_id: string;
+  sequence_number: number;
+  sender_id: string;
+  message_type: string;
+  content: string | Record<string, unknown> | null;
+  mentions: string[];
+  file_id: string | null;
+  reactions: Record<string, string[]>;
+  client_id: string | null;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  updated_at: string;
+  version: number;
+};
+
+export const chatDb = {
+  /** Messages by room id, ascending sequence numbers. */
+  messages: {} as Record<string, MockMessage[]>,
+};
+
+export function resetChatDb(): void {
+  chatDb.messages = {};
+}
+
+/** A message as the backend sends it; `seq` defaults to the room's next number. */
+export function makeMessage(roomId: string, overrides: Partial<MockMessage> = {}): MockMessage {
+  const list = chatDb.messages[roomId] ?? [];
+  const seq = overrides.sequence_number ?? (list.at(-1)?.sequence_number ?? 0) + 1;
+  const at = new Date(Date.UTC(2025, 10, 17, 9, 0, 0) + seq * 60_000).toISOString();
+  return {
+    message_id: `m-${roomId.slice(-4)}-${seq}`,
+    room_id: roomId,
+    sequence_number: seq,
+    sender_id: 'wang.owner@plant.test',
+    message_type: 'text',
+    content: `message ${seq}`,
+    mentions: [],
+    file_id: null,
+    reactions: {},
+    client_id: null,
+    created_at: at,
+    edited_at: null,
+    deleted_at: null,
+    updated_at: at,
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** Stores messages in the mock backend (kept in sequence order). */
+export function addMessages(roomId: string, ...messages: MockMessage[]): MockMessage[] {
+  const list = (chatDb.messages[roomId] ??= []);
+  list.push(...messages);
+  list.sort((a, b) => a.sequence_number - b.sequence_number);
+  return messages;
 }

@@ -2,7 +2,7 @@ import { delay, http, HttpResponse } from 'msw';
 import type { Member, Room, RoomRole } from '@/features/rooms/types';
 import { INCIDENT_TYPES, ROOM_ROLES, SEVERITIES } from '@/features/rooms/types';
 import type { User } from '@/lib/session';
-import { db, DEMO_PASSWORD, issueTokens, TEMPLATES, userById, users } from '@/testing/mocks/db';
+import { chatDb, db, DEMO_PASSWORD, issueTokens, TEMPLATES, userById, users } from '@/testing/mocks/db';
 
 /** Same shape as the backend: {"error": {"code", "message", "details"?}}. */
 export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, init: ResponseInit = {}) {
@@ -250,6 +250,32 @@ export const handlers = [
     if (found.room.status === 'archived') return apiError(409, 'conflict', 'The room is archived');
     found.room.status = 'archived';
     return new HttpResponse(null, { status: 204 });
+  }),
+
+  // History: newest first before a sequence number, or oldest first after one (resync).
+  http.get('*/api/rooms/:roomId/messages', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    const url = new URL(request.url);
+    const limit = Number(url.searchParams.get('limit') ?? 50);
+    const before = url.searchParams.get('before');
+    const after = url.searchParams.get('after_seq');
+    const all = chatDb.messages[found.room.room_id] ?? [];
+    if (after !== null) {
+      const items = all.filter((m) => m.sequence_number > Number(after));
+      const page = items.slice(0, limit);
+      const more = items.length > limit;
+      return HttpResponse.json({
+        messages: page,
+        has_more: more,
+        next_before: null,
+        next_after_seq: more ? page.at(-1)!.sequence_number : null,
+      });
+    }
+    const items = all.filter((m) => before === null || m.sequence_number < Number(before)).reverse();
+    const page = items.slice(0, limit);
+    const more = items.length > limit;
+    return HttpResponse.json({ messages: page, has_more: more, next_before: more ? page.at(-1)!.sequence_number : null });
   }),
 
   http.get('*/api/rooms/:roomId/members', ({ request, params }) => {

@@ -1,0 +1,186 @@
+import { memo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { IncidentDataCard } from '@/features/chat/components/incident-data-card';
+import type { ChatMessage, Outgoing } from '@/features/chat/types';
+import { formatTime } from '@/features/chat/utils/format';
+import { splitMentions } from '@/features/chat/utils/mentions';
+
+export type NameOf = (userId: string) => string;
+
+function MessageBody({
+  messageType,
+  content,
+  mentions,
+  names,
+}: {
+  messageType: string;
+  content: ChatMessage['content'];
+  mentions: string[];
+  names: Map<string, string>;
+}) {
+  if (messageType === 'incident_data' && content && typeof content === 'object') {
+    return <IncidentDataCard data={content} />;
+  }
+  const text = typeof content === 'string' ? content : JSON.stringify(content);
+  return (
+    <p className="message-text" data-testid="message-text">
+      {splitMentions(text, mentions, names).map((part, index) =>
+        part.mention ? (
+          <mark key={index} className="mention" data-user-id={part.mention}>
+            {part.text}
+          </mark>
+        ) : (
+          <span key={index}>{part.text}</span>
+        ),
+      )}
+    </p>
+  );
+}
+
+/** Inline text of a persisted system event ("王小明 已加入", "… 將狀態改為 已解決"). */
+export function systemEventText(content: Record<string, unknown>, nameOf: NameOf, t: TFunction): string {
+  const event = String(content.event ?? '');
+  const name = typeof content.user_id === 'string' ? nameOf(content.user_id) : '';
+  const by = typeof content.by === 'string' ? nameOf(content.by) : name;
+  switch (event) {
+    case 'member_added':
+      return t('chat.system.member_added', { name });
+    case 'member_removed':
+      return typeof content.by === 'string' && content.by !== content.user_id
+        ? t('chat.system.member_removed_by', { name, by })
+        : t('chat.system.member_removed', { name });
+    case 'role_changed':
+      return t('chat.system.role_changed', {
+        name,
+        role: t(`members.roles.${String(content.role)}` as 'members.roles.OWNER', { defaultValue: String(content.role) }),
+      });
+    case 'room_status_changed':
+      return t('chat.system.room_status_changed', {
+        by,
+        status: t(`rooms.status.${String(content.status)}` as 'rooms.status.active', {
+          defaultValue: String(content.status),
+        }),
+      });
+    default:
+      return t('chat.system.other', { event });
+  }
+}
+
+type MessageItemProps = {
+  message: ChatMessage;
+  selfId: string;
+  nameOf: NameOf;
+  names: Map<string, string>;
+  /** Sender shown (first of a run of messages by the same person). */
+  showSender: boolean;
+};
+
+/** A stored message: sender, time, body (text with mentions, incident card), deleted placeholder. */
+export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, names, showSender }: MessageItemProps) {
+  const { t, i18n } = useTranslation();
+  const common = {
+    'data-testid': 'chat-message',
+    'data-seq': message.sequence_number,
+    'data-message-id': message.message_id,
+  };
+  if (message.message_type === 'system') {
+    const content = message.content && typeof message.content === 'object' ? message.content : {};
+    return (
+      <div className="chat-system" {...common} data-status="confirmed">
+        <span className="message-text" data-testid="message-text">
+          {systemEventText(content, nameOf, t)}
+        </span>
+        <time dateTime={message.created_at}>{formatTime(message.created_at, i18n.language)}</time>
+      </div>
+    );
+  }
+  const own = message.sender_id === selfId;
+  const mentionsMe = !own && message.mentions?.includes(selfId);
+  const deleted = Boolean(message.deleted_at);
+  return (
+    <article
+      className={`message${own ? ' message-own' : ''}${mentionsMe ? ' message-mentions-me' : ''}${deleted ? ' message-deleted' : ''}`}
+      {...common}
+      data-status="confirmed"
+      data-own={own ? 'true' : undefined}
+      aria-label={`${own ? t('chat.you') : nameOf(message.sender_id)} ${formatTime(message.created_at, i18n.language)}`}
+    >
+      {showSender ? (
+        <header className="message-meta">
+          <span className="message-sender">{own ? t('chat.you') : nameOf(message.sender_id)}</span>
+          <time dateTime={message.created_at}>{formatTime(message.created_at, i18n.language)}</time>
+          {mentionsMe ? <span className="badge badge-mention">{t('chat.mentionsYou')}</span> : null}
+        </header>
+      ) : null}
+      <div className="message-bubble">
+        {deleted ? (
+          <p className="message-text message-placeholder" data-testid="message-text">
+            {t('chat.deleted')}
+          </p>
+        ) : (
+          <MessageBody
+            messageType={message.message_type}
+            content={message.content}
+            mentions={message.mentions ?? []}
+            names={names}
+          />
+        )}
+        {message.edited_at && !deleted ? <span className="message-edited">{t('chat.edited')}</span> : null}
+      </div>
+    </article>
+  );
+});
+
+type OutgoingItemProps = {
+  outgoing: Outgoing;
+  names: Map<string, string>;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+};
+
+/** One of the user's own messages that the server has not confirmed: queued, sending or failed (retry). */
+export const OutgoingItem = memo(function OutgoingItem({ outgoing, names, onRetry, onDiscard }: OutgoingItemProps) {
+  const { t, i18n } = useTranslation();
+  const failed = outgoing.status === 'failed';
+  const reason = outgoing.error
+    ? t(`chat.failedReason.${outgoing.error}` as 'chat.failedReason.timeout', { defaultValue: outgoing.error })
+    : '';
+  return (
+    <article
+      className={`message message-own message-${outgoing.status}`}
+      data-testid="chat-message"
+      data-status={outgoing.status}
+      data-client-id={outgoing.client_id}
+      data-own="true"
+    >
+      <header className="message-meta">
+        <span className="message-sender">{t('chat.you')}</span>
+        <time dateTime={outgoing.created_at}>{formatTime(outgoing.created_at, i18n.language)}</time>
+      </header>
+      <div className="message-bubble">
+        <MessageBody
+          messageType={outgoing.message_type}
+          content={outgoing.content}
+          mentions={outgoing.mentions}
+          names={names}
+        />
+      </div>
+      <p className="message-state" role={failed ? 'alert' : undefined}>
+        {failed ? (
+          <>
+            <span>{reason ? t('chat.failedWith', { reason }) : t('chat.failed')}</span>{' '}
+            <button type="button" className="button button-secondary button-small" onClick={() => onRetry(outgoing.client_id)}>
+              {t('chat.retry')}
+            </button>{' '}
+            <button type="button" className="button button-link button-small" onClick={() => onDiscard(outgoing.client_id)}>
+              {t('chat.discard')}
+            </button>
+          </>
+        ) : (
+          <span>{outgoing.status === 'queued' ? t('chat.queued') : t('chat.sending')}</span>
+        )}
+      </p>
+    </article>
+  );
+});
