@@ -74,8 +74,10 @@ ACCESS: dict[str, dict[str, Any]] = {
         "manage_connections": True,
     },
     "MessageFanout": {
-        # delivery, and the derived search terms / incident data points of each message
-        "tables": {"domain:realtime": "rw", "messages": "r", "incident-points": "rw", "search-terms": "rw"},
+        # delivery, the derived search terms / incident data points of each message, and the
+        # room title / sender name that make a mention notification readable
+        "tables": {"domain:realtime": "rw", "messages": "r", "incident-points": "rw", "search-terms": "rw",
+                   "rooms": "r", "users": "r"},
         "streams": ["messages"], "manage_connections": True, "failure_queue": True,
     },
     "MembershipFanout": {
@@ -104,6 +106,7 @@ def shared_environment(websocket_stage: str) -> dict[str, Any]:
         "LDAP_NETBIOS_DOMAIN": {"Ref": "AdNetbiosDomain"},
         "LDAP_TLS": {"Ref": "AdTls"},
         "LDAP_VALIDATE_CERT": "true",
+        "LDAP_CA_PEM": {"Ref": "AdCaPem"},
         "ADMIN_EMAILS": {"Ref": "AdminEmails"},
         "ADMIN_GROUP": {"Ref": "AdminGroup"},
         "WEBSOCKET_API_ID": {"Ref": "WebsocketAPI"},

@@ -109,6 +109,7 @@ class LdapDirectory:
             tls = Tls(
                 validate=ssl.CERT_REQUIRED if s.ldap_validate_cert else ssl.CERT_NONE,
                 ca_certs_file=s.ldap_ca_file or None,
+                ca_certs_data=s.ldap_ca_pem.replace("\\n", "\n") or None,
                 version=ssl.PROTOCOL_TLS_CLIENT,
             )
         servers = [

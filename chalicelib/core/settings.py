@@ -60,6 +60,7 @@ class Settings:
     ldap_netbios_domain: str = ""
     ldap_tls: str = "ldaps"  # ldaps | starttls | plain (plain only for local development)
     ldap_ca_file: str = ""
+    ldap_ca_pem: str = ""  # the domain controllers' CA certificate(s) as PEM text (public, not a secret)
     ldap_validate_cert: bool = True
     ldap_connect_timeout: float = 3.0
     ldap_receive_timeout: float = 5.0
@@ -120,6 +121,7 @@ def load_settings() -> Settings:
         ldap_netbios_domain=_env("LDAP_NETBIOS_DOMAIN").upper(),
         ldap_tls=_env("LDAP_TLS", "ldaps").lower(),
         ldap_ca_file=_env("LDAP_CA_FILE"),
+        ldap_ca_pem=_env("LDAP_CA_PEM"),
         ldap_validate_cert=_bool("LDAP_VALIDATE_CERT", True),
         ldap_connect_timeout=_float("LDAP_CONNECT_TIMEOUT", 3.0),
         ldap_receive_timeout=_float("LDAP_RECEIVE_TIMEOUT", 5.0),

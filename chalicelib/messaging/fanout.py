@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.auth.models import UserModel
 from chalicelib.core.streams import process_stream_batch
 from chalicelib.messaging import reports, search
 from chalicelib.messaging.models import MessageModel
 from chalicelib.messaging.views import message_view, reaction_sets, system_frame
 from chalicelib.realtime.delivery import deliver_to_room, deliver_to_user
+from chalicelib.rooms.models import RoomModel
 
 
 def _image(image: dict[str, Any] | None) -> MessageModel | None:
@@ -67,9 +71,24 @@ def handle_record(record: dict[str, Any]) -> None:
     for frame in frames:
         deliver_to_room(room_id, frame)
     first = frames[0]
-    if first["type"] == "message":
+    if first["type"] == "message" and first["message"]["mentions"]:
+        notice = {"type": "mention", "room_id": room_id, "message": first["message"],
+                  **_mention_context(room_id, first["message"]["sender_id"])}
         for user_id in first["message"]["mentions"]:
-            deliver_to_user(user_id, {"type": "mention", "room_id": room_id, "message": first["message"]})
+            deliver_to_user(user_id, notice)
+
+
+def _mention_context(room_id: str, sender_id: str) -> dict[str, str]:
+    """Room title and sender name, so a notification makes sense outside the room."""
+    try:
+        title = RoomModel.get(room_id, attributes_to_get=["title"]).title
+    except DoesNotExist:
+        title = ""
+    try:
+        name = UserModel.get(sender_id, attributes_to_get=["display_name"]).display_name
+    except DoesNotExist:
+        name = sender_id
+    return {"room_title": title, "sender_name": name}
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

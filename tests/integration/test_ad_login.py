@@ -14,6 +14,7 @@ import ssl
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -407,6 +408,16 @@ def test_certificate_for_another_host_name_is_refused(client: Any, ad: SambaDC, 
     assert handshakes, "the TLS handshake never completed; the test proves nothing"
     assert response.status_code == 503, response.body
     assert response.json_body["error"]["code"] == "directory_unavailable"
+
+
+def test_ca_given_as_pem_text_validates_the_dc(client: Any, ad: SambaDC, ad_env: Any) -> None:
+    """On AWS the CA comes as a parameter (LDAP_CA_PEM, newlines may be written as \\n)."""
+    pem = Path(ad.ca_file).read_text(encoding="ascii")
+    reconfigure(ad_env, LDAP_CA_FILE="", LDAP_CA_PEM=pem.replace("\n", "\\n"))
+    assert post_login(client, "john.doe", ad.users["john.doe"].password).status_code == 200
+    unrelated = Path(ad.tls.unrelated_ca).read_text(encoding="ascii")
+    reconfigure(ad_env, LDAP_CA_FILE="", LDAP_CA_PEM=unrelated)
+    assert post_login(client, "john.doe", ad.users["john.doe"].password).status_code == 503
 
 
 def test_unvalidated_tls_still_logs_in(client: Any, ad: SambaDC, ad_env: Any) -> None:

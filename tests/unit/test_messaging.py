@@ -229,6 +229,7 @@ def test_mentions_reach_the_mentioned_member_anywhere(api: Api, room: str, manag
     _invoke([_record(stored, seq="9")])
     [mention] = [f for f in management_api.frames("elsewhere") if f["type"] == "mention"]
     assert mention["room_id"] == room and mention["message"]["message_id"] == stored.message_id
+    assert mention["room_title"] == "Line 3 回焊爐溫度異常" and mention["sender_name"] == "陳怡君"
 
 
 def test_archived_room_and_ended_session_refuse_messages(api: Api, room: str, management_api: Any) -> None:

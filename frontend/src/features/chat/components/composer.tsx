@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IncidentDataForm } from '@/features/chat/components/incident-data-form';
 import { TypingNotifier } from '@/features/chat/hooks/typing-notifier';
@@ -37,6 +37,18 @@ export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
   const [active, setActive] = useState(0);
   const [showIncident, setShowIncident] = useState(false);
   const composing = useRef(false);
+  // Where the caret goes after a programmatic change (a picked mention). Applied in a layout
+  // effect, i.e. before the browser handles the next keystroke: a later (rAF) update would let
+  // fast typing land before the caret moved and scramble the text.
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = textarea.current;
+    if (el && pendingCaret.current !== null) {
+      el.focus();
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
+  }, [text]);
   const notifier = useMemo(() => new TypingNotifier(onTyping), [onTyping]);
   useEffect(() => () => notifier.stop(), [notifier]);
 
@@ -72,10 +84,7 @@ export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
     setText(value);
     setPicked((current) => new Map(current).set(member.user_id, member.display_name));
     setMention(null);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(position, position);
-    });
+    pendingCaret.current = position;
   }
 
   function submit() {
