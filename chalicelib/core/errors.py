@@ -72,3 +72,29 @@ class DirectoryUnavailable(AppError):
 
 class Unavailable(AppError):
     status, code, default_message = 503, "unavailable", "Service temporarily unavailable"
+
+
+THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+                    "TransactionConflictException", "SlowDown"}
+
+
+def from_dependency_failure(exc: BaseException) -> AppError | None:
+    """A DynamoDB/AWS failure as the contract's error: throttling → 429, unreachable → 503."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBConnectionError, PynamoDBException
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        code = None
+        if isinstance(seen, PynamoDBException):
+            code = seen.cause_response_code
+        elif isinstance(seen, ClientError):
+            code = seen.response.get("Error", {}).get("Code")
+        if code in THROTTLING_CODES:
+            error = RateLimited("The service is busy; retry in a moment")
+            error.headers = {"Retry-After": "1"}
+            return error
+        if isinstance(seen, (BotoCoreError, PynamoDBConnectionError)) and code is None:
+            return Unavailable("A backing service is unreachable; retry in a moment")
+        seen = seen.__cause__ or getattr(seen, "cause", None)
+    return None

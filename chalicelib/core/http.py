@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core.errors import AppError, ValidationFailed
+from chalicelib.core.errors import AppError, ValidationFailed, from_dependency_failure
 from chalicelib.core.observability import logger
 
 M = TypeVar("M", bound=BaseModel)
@@ -77,7 +77,11 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
                 if err.status >= 500:
                     logger.warning("request failed", extra={"code": err.code, "path": path})
                 return error_response(err)
-            except Exception:  # noqa: BLE001 - the contract forbids Chalice's own 500 shape
+            except Exception as exc:  # noqa: BLE001 - the contract forbids Chalice's own 500 shape
+                mapped = from_dependency_failure(exc)
+                if mapped is not None:
+                    logger.warning("dependency failure", extra={"path": path, "code": mapped.code})
+                    return error_response(mapped)
                 logger.exception("unhandled error", extra={"path": path})
                 return Response(
                     body={"error": {"code": "internal_error", "message": "Internal error"}},

@@ -13,7 +13,7 @@ from chalicelib.auth import service as auth
 from chalicelib.auth.service import Principal
 from chalicelib.core import clock
 from chalicelib.core.db import bind_models
-from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed
+from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed, from_dependency_failure
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.messaging import operations
@@ -129,9 +129,15 @@ def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
         if client_id:
             error["client_id"] = client_id
         replies = [error]
-    except Exception:  # noqa: BLE001 - a frame must never crash the connection
-        logger.exception("frame handling failed", extra={"connection_id": connection_id})
-        replies = [{"type": "error", "code": "internal_error", "message": "Internal error"}]
+    except Exception as exc:  # noqa: BLE001 - a frame must never crash the connection
+        mapped = from_dependency_failure(exc)
+        if mapped is None:
+            logger.exception("frame handling failed", extra={"connection_id": connection_id})
+            mapped = AppError("Internal error")
+        error = {"type": "error", "code": mapped.code, "message": mapped.message}
+        if client_id:
+            error["client_id"] = client_id
+        replies = [error]
     for reply in replies:
         if not sender.post(connection_id, reply):
             forget_connection(connection_id)

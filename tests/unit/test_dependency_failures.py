@@ -1,0 +1,70 @@
+"""DynamoDB throttling and outages answer 429 / 503 (REST) and error frames (WebSocket), never 500."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+from pynamodb.exceptions import GetError, QueryError
+
+from tests.unit.test_messaging import _msg, _open, last
+from tests.unit.test_realtime_connection import send
+from tests.unit.test_rooms_permissions import Api
+
+
+def _throttled(operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                       operation)
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return Api(client)
+
+
+def test_throttled_query_is_429_with_retry_after(api: Api, monkeypatch: Any) -> None:
+    from chalicelib.rooms.models import MembershipModel
+
+    def throttled(*_: Any, **__: Any) -> Any:
+        raise QueryError("Failed to query items", _throttled("Query"))
+
+    monkeypatch.setattr(MembershipModel.by_user, "query", throttled)
+    response = api.call("viewer", "GET", "/rooms")
+    assert response.status_code == 429
+    assert response.json_body["error"]["code"] == "rate_limited"
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_unreachable_dynamodb_is_503(api: Api, monkeypatch: Any) -> None:
+    from chalicelib.rooms.models import RoomModel
+
+    room = api.standard_room()
+
+    def down(*_: Any, **__: Any) -> Any:
+        raise GetError("Failed to get item", EndpointConnectionError(endpoint_url="http://dynamodb"))
+
+    monkeypatch.setattr(RoomModel, "get", down)
+    response = api.call("viewer", "GET", f"/rooms/{room}")
+    assert response.status_code == 503
+    assert response.json_body["error"]["code"] == "unavailable"
+
+
+def test_throttled_send_is_an_error_frame_with_the_client_id(api: Api, management_api: Any,
+                                                            monkeypatch: Any) -> None:
+    from chalicelib.messaging import service
+
+    room = api.standard_room()
+    _open(api, "editor", "e")
+
+    def throttled(*_: Any, **__: Any) -> Any:
+        raise QueryError("Failed to query items", _throttled("Query"))
+
+    monkeypatch.setattr(service, "last_sequence", throttled)
+    message = _msg(room, client_id=str(uuid.uuid4()))
+    send("e", json.dumps(message))
+    error = last(management_api, "e")
+    assert error == {"type": "error", "code": "rate_limited", "message": "The service is busy; retry in a moment",
+                     "client_id": message["client_id"]}
