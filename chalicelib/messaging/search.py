@@ -16,6 +16,7 @@ from chalicelib.core.cursor import decode_cursor, encode_cursor
 from chalicelib.messaging.models import MessageModel, SearchTermModel
 from chalicelib.messaging.text import Query, highlights, index_terms, parse_query
 from chalicelib.messaging.views import message_view
+from chalicelib.rooms.models import RoomModel
 
 SEARCHABLE_TYPES = {"text", "image_ref", "file_ref"}
 BATCH = 25
@@ -89,4 +90,15 @@ def search(user_id: str, room_ids: list[str], q: str, limit: int, cursor: str | 
         if len(results) == limit and not more:
             more = next(merged, None) is not None
     next_cursor = encode_cursor({"p": last_position}, user_id, scope) if more and last_position else None
+    _add_room_titles(results)
     return {"results": results, "next_cursor": next_cursor}
+
+
+def _add_room_titles(results: list[dict[str, Any]]) -> None:
+    """Each result names its room (one BatchGet for the distinct rooms of the page)."""
+    room_ids = sorted({r["message"]["room_id"] for r in results})
+    if not room_ids:
+        return
+    titles = {room.room_id: room.title for room in RoomModel.batch_get(room_ids, attributes_to_get=["room_id", "title"])}
+    for result in results:
+        result["room_title"] = titles.get(result["message"]["room_id"], "")

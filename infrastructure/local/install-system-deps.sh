@@ -8,6 +8,7 @@ command -v samba >/dev/null 2>&1 && command -v samba-tool >/dev/null 2>&1 || pac
 dpkg -s samba-ad-dc >/dev/null 2>&1 || packages+=(samba-ad-dc)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 
 if [ ${#packages[@]} -eq 0 ]; then

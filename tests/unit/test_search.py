@@ -78,6 +78,7 @@ def test_precision_recall_and_highlights(api: Api, management_api: Any, message_
     newest_first = [r["message"]["sequence_number"] for r in _search(api, "viewer", "溫度")["results"]]
     assert newest_first == sorted(newest_first, reverse=True)
     hit = _search(api, "viewer", "溫度")["results"][-1]
+    assert hit["room_title"] == "Line 3 回焊爐溫度異常"
     assert hit["message"]["content"] == "設備溫度上升到85度" and hit["highlights"] == [{"start": 2, "end": 4}]
 
 
