@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'chat', 'rooms'];
+const features = ['auth', 'chat', 'files', 'rooms'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'e2e/artifacts'] },

@@ -14,6 +14,8 @@ import {
   RoomSettingsRoute,
 } from '@/app/routes/room';
 import { RoomsRoute } from '@/app/routes/rooms';
+import { RoomAuditRoute } from '@/app/routes/room-audit';
+import { SearchRoute } from '@/app/routes/search';
 
 function crumb(i18nKey: string): CrumbHandle {
   return { crumb: () => <Trans i18nKey={i18nKey} /> };
@@ -51,10 +53,12 @@ export const routes: RouteObject[] = [
                   { path: 'files', handle: crumb('nav.files'), element: <RoomFilesRoute /> },
                   { path: 'members', handle: crumb('nav.members'), element: <RoomMembersRoute /> },
                   { path: 'settings', handle: crumb('nav.settings'), element: <RoomSettingsRoute /> },
+                  { path: 'audit', handle: crumb('ops.audit.crumb'), element: <RoomAuditRoute /> },
                 ],
               },
             ],
           },
+          { path: 'search', handle: crumb('search.crumb'), element: <SearchRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

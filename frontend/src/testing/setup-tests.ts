@@ -8,6 +8,8 @@ import { resetRealtimeClient } from '@/lib/socket';
 import { resetChatStores } from '@/features/chat/store/chat-store';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';
+import { resetFilesDb } from '@/testing/mocks/files';
+import { resetUploadQueues } from '@/features/files/hooks/upload-queue';
 import { server } from '@/testing/mocks/server';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -17,6 +19,8 @@ beforeEach(async () => {
   window.sessionStorage.clear();
   resetDb();
   resetChatStores();
+  resetFilesDb();
+  resetUploadQueues();
   resetSessionFromStorage();
   // The tab's socket talks to a FakeWebSocket the tests drive (FakeWebSocket.last()).
   FakeWebSocket.reset();

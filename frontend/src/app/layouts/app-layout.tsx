@@ -33,6 +33,10 @@ export function AppLayout() {
         </Link>
         <div className="header-actions">
           <ConnectionStatus />
+          <Link to="/search" className="button button-secondary header-search" aria-label={t('search.link')} title={t('search.link')}>
+            <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14zM21 21l-5-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" /></svg>
+            <span className="header-search-label">{t('search.link')}</span>
+          </Link>
           <MentionNotifications currentRoomId={currentRoomId} />
           {user ? (
             <span className="user-name" title={user.user_id}>

@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
-import { useMemo } from 'react';
-import { Outlet, useNavigate, useParams } from 'react-router';
+import { useCallback, useMemo } from 'react';
+import { Outlet, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
 import { useSession } from '@/lib/session';
@@ -11,6 +10,8 @@ import { RoomMembers } from '@/features/rooms/components/room-members';
 import { RoomSettings } from '@/features/rooms/components/room-settings';
 import { RoomHeader } from '@/features/rooms/components/room-header';
 import { RoomNav } from '@/features/rooms/components/room-nav';
+import { FilesPage } from '@/features/files/components/files-page';
+import { useChatAttachments } from '@/app/chat-attachments';
 
 /** /rooms/:roomId — room header and section tabs around the section page. */
 export function RoomLayoutRoute() {
@@ -27,6 +28,8 @@ export function RoomLayoutRoute() {
 /** The chat, composed from the room (role, status) and its members (display names). */
 export function RoomChatRoute() {
   const { roomId = '' } = useParams();
+  const [params] = useSearchParams();
+  const focus = Number(params.get('focus'));
   const { user } = useSession();
   const room = useRoom(roomId);
   const members = useMembers(roomId);
@@ -34,6 +37,8 @@ export function RoomChatRoute() {
     () => (members.data ?? []).map((m) => ({ user_id: m.user_id, display_name: m.display_name, online: m.online })),
     [members.data],
   );
+  const canUpload = (room.data?.my_role === 'OWNER' || room.data?.my_role === 'EDITOR') && room.data?.status !== 'archived';
+  const attachments = useChatAttachments(roomId, canUpload);
   if (!user || room.isPending) return <Loading />;
   if (room.isError) return <ErrorAlert error={room.error} onRetry={() => void room.refetch()} />;
   return (
@@ -44,22 +49,32 @@ export function RoomChatRoute() {
       role={room.data.my_role}
       archived={room.data.status === 'archived'}
       members={chatMembers}
+      focusSeq={Number.isInteger(focus) && focus > 0 ? focus : null}
+      attachments={attachments}
     />
   );
 }
 
-function PlaceholderSection({ titleKey }: { titleKey: 'nav.files' }) {
-  const { t } = useTranslation();
-  return (
-    <section className="room-section" aria-labelledby="room-section-heading">
-      <h2 id="room-section-heading">{t(titleKey)}</h2>
-      <p className="placeholder">{t('room.comingSoon')}</p>
-    </section>
-  );
-}
-
+/** The room's files: list, filter, download, delete, upload (names from the member list). */
 export function RoomFilesRoute() {
-  return <PlaceholderSection titleKey="nav.files" />;
+  const { roomId = '' } = useParams();
+  const { user } = useSession();
+  const room = useRoom(roomId);
+  const members = useMembers(roomId);
+  const names = useMemo(() => new Map((members.data ?? []).map((m) => [m.user_id, m.display_name])), [members.data]);
+  const nameOf = useCallback((userId: string) => names.get(userId) ?? userId.split('@')[0] ?? userId, [names]);
+  if (!user || room.isPending) return <Loading />;
+  if (room.isError) return <ErrorAlert error={room.error} onRetry={() => void room.refetch()} />;
+  return (
+    <FilesPage
+      key={roomId}
+      roomId={roomId}
+      selfId={user.user_id}
+      role={room.data.my_role}
+      archived={room.data.status === 'archived'}
+      nameOf={nameOf}
+    />
+  );
 }
 
 export function RoomMembersRoute() {

@@ -3,13 +3,15 @@ import type { WireMessage } from '@/lib/socket';
 /** A message as the chat shows it; `version` decides which copy of a message wins. */
 export type ChatMessage = WireMessage;
 
-export type OutgoingType = 'text' | 'incident_data';
+export type OutgoingType = 'text' | 'incident_data' | 'image_ref' | 'file_ref';
 
 /** What the composer hands to the store. */
 export type Draft = {
   message_type: OutgoingType;
   content: string | Record<string, unknown>;
   mentions: string[];
+  /** The uploaded file of an `image_ref` / `file_ref` message. */
+  file_id?: string | null;
 };
 
 /**

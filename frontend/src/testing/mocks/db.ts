@@ -168,13 +168,25 @@ export type MockMessage = {
   version: number;
 };
 
+export type MockAuditEntry = {
+  action: 'edit' | 'delete';
+  message_id: string;
+  actor_id: string;
+  at: string;
+  before: MockMessage['content'];
+  after: MockMessage['content'];
+};
+
 export const chatDb = {
   /** Messages by room id, ascending sequence numbers. */
   messages: {} as Record<string, MockMessage[]>,
+  /** Audit entries by room id, oldest first (GET /audit returns newest first). */
+  audit: {} as Record<string, MockAuditEntry[]>,
 };
 
 export function resetChatDb(): void {
   chatDb.messages = {};
+  chatDb.audit = {};
 }
 
 /** A message as the backend sends it; `seq` defaults to the room's next number. */

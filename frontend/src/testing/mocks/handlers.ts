@@ -356,4 +356,66 @@ export const handlers = [
     if (denied) return denied;
     return HttpResponse.json({ templates: TEMPLATES });
   }),
+
+  // Edits and deletions (OWNER / admin), newest first; cursor = offset.
+  http.get('*/api/rooms/:roomId/audit', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    if (found.role !== 'OWNER') return apiError(403, 'forbidden', 'Only an OWNER can read the audit log');
+    const url = new URL(request.url);
+    const limit = Number(url.searchParams.get('limit') ?? 50);
+    const offset = Number(url.searchParams.get('cursor') ?? 0);
+    const all = [...(chatDb.audit[found.room.room_id] ?? [])].reverse();
+    const page = all.slice(offset, offset + limit);
+    return HttpResponse.json({ entries: page, next_cursor: offset + limit < all.length ? String(offset + limit) : null });
+  }),
+
+  // Time series of one numeric incident_data field, in time order.
+  http.get('*/api/rooms/:roomId/incident-data', ({ request, params }) => {
+    const found = findRoom(request, params.roomId);
+    if ('response' in found) return found.response;
+    const field = new URL(request.url).searchParams.get('field') ?? '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(field)) return validationError([{ field: 'field', message: 'invalid' }]);
+    const points = (chatDb.messages[found.room.room_id] ?? [])
+      .filter((m) => m.message_type === 'incident_data' && !m.deleted_at && m.content && typeof m.content === 'object')
+      .map((m) => {
+        const content = m.content as Record<string, unknown>;
+        const timestamp = typeof content.timestamp === 'string' ? content.timestamp : m.created_at;
+        return { timestamp, value: content[field], message_id: m.message_id };
+      })
+      .filter((p): p is { timestamp: string; value: number; message_id: string } => typeof p.value === 'number')
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    return HttpResponse.json({ field, points });
+  }),
+
+  // Substring search over text messages of the caller's rooms, newest first; cursor = offset.
+  http.get('*/api/messages/search', ({ request }) => {
+    const denied = requireAuth(request);
+    if (denied) return denied;
+    const url = new URL(request.url);
+    const q = (url.searchParams.get('q') ?? '').trim().toLowerCase();
+    if (!q) return validationError([{ field: 'q', message: 'Field required' }]);
+    const roomId = url.searchParams.get('room_id');
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    const offset = Number(url.searchParams.get('cursor') ?? 0);
+    const user = caller(request);
+    const rooms = db.rooms.filter((room) => (!roomId || room.room_id === roomId) && roleOf(room, user) !== null);
+    const hits = rooms
+      .flatMap((room) => chatDb.messages[room.room_id] ?? [])
+      .filter((m) => m.message_type === 'text' && !m.deleted_at && typeof m.content === 'string')
+      .map((m) => {
+        // offsets in code points, like the backend
+        const chars = Array.from((m.content as string).toLowerCase());
+        const needle = Array.from(q);
+        const highlights: Array<{ start: number; end: number }> = [];
+        for (let i = 0; i + needle.length <= chars.length; i += 1) {
+          if (needle.every((ch, j) => chars[i + j] === ch)) highlights.push({ start: i, end: i + needle.length });
+        }
+        return { message: m, highlights };
+      })
+      .filter((r) => r.highlights.length > 0)
+      .sort((a, b) => b.message.created_at.localeCompare(a.message.created_at));
+    const page = hits.slice(offset, offset + limit);
+    return HttpResponse.json({ results: page, next_cursor: offset + limit < hits.length ? String(offset + limit) : null });
+  }),
 ];

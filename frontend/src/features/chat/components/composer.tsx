@@ -1,5 +1,6 @@
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type ClipboardEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { filesFromTransfer } from '@/lib/file-transfer';
 import { IncidentDataForm } from '@/features/chat/components/incident-data-form';
 import { TypingNotifier } from '@/features/chat/hooks/typing-notifier';
 import type { ChatMember, Draft } from '@/features/chat/types';
@@ -20,6 +21,10 @@ type ComposerProps = {
   selfId: string;
   onSend: (draft: Draft) => void;
   onTyping: (isTyping: boolean) => void;
+  /** Extra buttons (attach file / camera) beside the composer's own. */
+  tools?: ReactNode;
+  /** Files pasted into the text box (a screenshot); without it pasting files does nothing special. */
+  onPasteFiles?: ((files: File[]) => void) | undefined;
 };
 
 /**
@@ -27,7 +32,7 @@ type ComposerProps = {
  * `@` opens member autocomplete (arrow keys, Enter/Tab, Escape); throttled typing frames;
  * character counter near 4,000; an incident-data mini form.
  */
-export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
+export function Composer({ members, selfId, onSend, onTyping, tools, onPasteFiles }: ComposerProps) {
   const { t } = useTranslation();
   const id = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -122,6 +127,17 @@ export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
     }
   }
 
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    if (!onPasteFiles) return;
+    const data = event.clipboardData;
+    // Copied spreadsheet cells carry text *and* a picture of it: text wins then.
+    if (data?.types && Array.from(data.types).includes('text/plain') && data.getData('text/plain')) return;
+    const files = filesFromTransfer(data);
+    if (!files.length) return;
+    event.preventDefault();
+    onPasteFiles(files);
+  }
+
   function onFormSubmit(event: FormEvent) {
     event.preventDefault();
     submit();
@@ -181,6 +197,7 @@ export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
           enterKeyHint="send"
           onChange={onChange}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onSelect={(event) => {
             const el = event.currentTarget;
             if (mention || el.value.includes('@')) updateMention(el.value, el.selectionStart ?? el.value.length);
@@ -194,6 +211,7 @@ export function Composer({ members, selfId, onSend, onTyping }: ComposerProps) {
           onBlur={() => notifier.stop()}
         />
         <div className="composer-actions">
+          {tools}
           <button
             type="button"
             className="button button-secondary"

@@ -1,10 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { formatDateTimeFull } from '@/features/chat/utils/format';
 import { formatReading, isKnownField } from '@/features/chat/utils/incident-fields';
+import { IncidentTrend, numericFields } from '@/features/chat/components/incident-chart';
+import { useMessageOps } from '@/features/chat/hooks/use-message-ops';
 
-/** An `incident_data` message: readings as a definition list, units for known fields, time in the locale. */
-export function IncidentDataCard({ data }: { data: Record<string, unknown> }) {
+/**
+ * An `incident_data` message: readings as a definition list, units for known fields, time in the
+ * locale; a stored one (with `messageId`, inside a chat room) offers a chart of a field over time.
+ */
+export function IncidentDataCard({ data, messageId }: { data: Record<string, unknown>; messageId?: string | undefined }) {
   const { t, i18n } = useTranslation();
+  const ops = useMessageOps();
   const { timestamp, ...readings } = data;
   return (
     <figure className="incident-card" data-testid="incident-card">
@@ -27,6 +33,7 @@ export function IncidentDataCard({ data }: { data: Record<string, unknown> }) {
           </div>
         ) : null}
       </dl>
+      {ops && messageId ? <IncidentTrend roomId={ops.roomId} messageId={messageId} fields={numericFields(data)} /> : null}
     </figure>
   );
 }

@@ -1,9 +1,13 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { IncidentDataCard } from '@/features/chat/components/incident-data-card';
+import { MessageActions, MessageEditor } from '@/features/chat/components/message-actions';
+import { ReactionChips } from '@/features/chat/components/reactions';
+import { useMessageOps } from '@/features/chat/hooks/use-message-ops';
+import { useChatAttachments } from '@/features/chat/hooks/use-attachments';
 import type { ChatMessage, Outgoing } from '@/features/chat/types';
-import { formatTime } from '@/features/chat/utils/format';
+import { formatDateTimeFull, formatTime } from '@/features/chat/utils/format';
 import { splitMentions } from '@/features/chat/utils/mentions';
 
 export type NameOf = (userId: string) => string;
@@ -13,16 +17,43 @@ function MessageBody({
   content,
   mentions,
   names,
+  messageId,
+  fileId,
 }: {
   messageType: string;
   content: ChatMessage['content'];
   mentions: string[];
   names: Map<string, string>;
+  /** A stored message (its incident card can chart the room's readings). */
+  messageId?: string | undefined;
+  /** The file of an image_ref / file_ref message. */
+  fileId?: string | null | undefined;
 }) {
+  const attachments = useChatAttachments();
   if (messageType === 'incident_data' && content && typeof content === 'object') {
-    return <IncidentDataCard data={content} />;
+    return <IncidentDataCard data={content} messageId={messageId} />;
   }
   const text = typeof content === 'string' ? content : JSON.stringify(content);
+  if ((messageType === 'image_ref' || messageType === 'file_ref') && fileId && attachments) {
+    return (
+      <div className="message-file" data-testid="message-file" data-file-id={fileId}>
+        {attachments.renderFile({ fileId, messageType })}
+        {text ? (
+          <p className="message-text message-caption" data-testid="message-text">
+            {splitMentions(text, mentions, names).map((part, index) =>
+              part.mention ? (
+                <mark key={index} className="mention" data-user-id={part.mention}>
+                  {part.text}
+                </mark>
+              ) : (
+                <span key={index}>{part.text}</span>
+              ),
+            )}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
   return (
     <p className="message-text" data-testid="message-text">
       {splitMentions(text, mentions, names).map((part, index) =>
@@ -79,6 +110,8 @@ type MessageItemProps = {
 /** A stored message: sender, time, body (text with mentions, incident card), deleted placeholder. */
 export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, names, showSender }: MessageItemProps) {
   const { t, i18n } = useTranslation();
+  const ops = useMessageOps();
+  const [editing, setEditing] = useState(false);
   const common = {
     'data-testid': 'chat-message',
     'data-seq': message.sequence_number,
@@ -98,12 +131,16 @@ export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, 
   const own = message.sender_id === selfId;
   const mentionsMe = !own && message.mentions?.includes(selfId);
   const deleted = Boolean(message.deleted_at);
+  const focused = ops?.focusedId === message.message_id;
   return (
     <article
-      className={`message${own ? ' message-own' : ''}${mentionsMe ? ' message-mentions-me' : ''}${deleted ? ' message-deleted' : ''}`}
+      className={`message${own ? ' message-own' : ''}${mentionsMe ? ' message-mentions-me' : ''}${deleted ? ' message-deleted' : ''}${focused ? ' message-focused' : ''}`}
       {...common}
       data-status="confirmed"
       data-own={own ? 'true' : undefined}
+      data-edited={message.edited_at && !deleted ? 'true' : undefined}
+      data-deleted={deleted ? 'true' : undefined}
+      data-focused={focused ? 'true' : undefined}
       aria-label={`${own ? t('chat.you') : nameOf(message.sender_id)} ${formatTime(message.created_at, i18n.language)}`}
     >
       {showSender ? (
@@ -118,16 +155,30 @@ export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, 
           <p className="message-text message-placeholder" data-testid="message-text">
             {t('chat.deleted')}
           </p>
+        ) : editing ? (
+          <MessageEditor message={message} onDone={() => setEditing(false)} />
         ) : (
           <MessageBody
             messageType={message.message_type}
             content={message.content}
             mentions={message.mentions ?? []}
             names={names}
+            messageId={message.message_id}
+            fileId={message.file_id}
           />
         )}
-        {message.edited_at && !deleted ? <span className="message-edited">{t('chat.edited')}</span> : null}
+        {message.edited_at && !deleted ? (
+          <span
+            className="message-edited"
+            data-testid="edited-marker"
+            title={t('ops.editedAt', { time: formatDateTimeFull(message.edited_at, i18n.language) })}
+          >
+            {t('chat.edited')}
+          </span>
+        ) : null}
       </div>
+      <ReactionChips message={message} />
+      <MessageActions message={message} editing={editing || deleted} onEdit={() => setEditing(true)} />
     </article>
   );
 });
@@ -164,6 +215,7 @@ export const OutgoingItem = memo(function OutgoingItem({ outgoing, names, onRetr
           content={outgoing.content}
           mentions={outgoing.mentions}
           names={names}
+          fileId={outgoing.file_id}
         />
       </div>
       <p className="message-state" role={failed ? 'alert' : undefined}>

@@ -22,6 +22,8 @@ type MessageListProps = {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Scrolled into view (centred) when it is set or first becomes loaded: a search result. */
+  focusMessageId?: string | null | undefined;
 };
 
 function itemTime(item: TimelineItem): string {
@@ -55,6 +57,7 @@ export function MessageList({
   onLoadOlder,
   onRetry,
   onDiscard,
+  focusMessageId = null,
 }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const virtuoso = useRef<VirtuosoHandle>(null);
@@ -91,6 +94,19 @@ export function MessageList({
   }, [smooth]);
 
   const firstItemIndex = FIRST_INDEX - prepended;
+
+  // Jump to a search result once it is in the list (indexes are 0-based positions in `items`).
+  const focusPosition = focusMessageId ? items.findIndex((item) => item.key === focusMessageId) : -1;
+  const jumped = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusMessageId || focusPosition < 0 || jumped.current === focusMessageId) return undefined;
+    jumped.current = focusMessageId;
+    const scroll = () => virtuoso.current?.scrollToIndex({ index: focusPosition, align: 'center', behavior: 'auto' });
+    scroll();
+    // once more after the rows around it have been measured
+    const timer = setTimeout(scroll, 150);
+    return () => clearTimeout(timer);
+  }, [focusMessageId, focusPosition]);
 
   const renderItem = useCallback(
     (index: number, item: TimelineItem) => {

@@ -26,7 +26,7 @@ import type {
   UnknownFrame,
 } from '@/lib/socket';
 import type { AfterPage, HistoryPage } from '@/features/chat/api/get-messages';
-import { hasGap, queuedOutgoing, TYPING_TTL_MS } from '@/features/chat/store/chat-reducer';
+import { hasGap, queuedOutgoing, TYPING_TTL_MS, type ChatNotice } from '@/features/chat/store/chat-reducer';
 import type { ChatStore } from '@/features/chat/store/chat-store';
 import type { ChatMessage, Draft, Outgoing } from '@/features/chat/types';
 
@@ -69,6 +69,8 @@ export class ChatController {
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** client_id → what an edit / delete / reaction frame asked for (its `error` frame names the client_id). */
+  private readonly pendingOps = new Map<string, ChatNotice['action']>();
 
   constructor(store: ChatStore, deps: ChatControllerDeps) {
     this.store = store;
@@ -161,6 +163,65 @@ export class ChatController {
     return this.deps.client.send({ type: 'typing', room_id: this.roomId, is_typing: isTyping });
   }
 
+  /**
+   * Edit / delete / reactions: sent at once when the room is subscribed (no optimistic change:
+   * the result comes back to every subscriber, this tab included, as message_edited /
+   * message_deleted / reaction_* frames). A `client_id` rides along so that a refusal (`error`
+   * frame) can be told apart from other errors. False (and a notice) when not connected.
+   */
+  editMessage(messageId: string, content: string | Record<string, unknown>): boolean {
+    return this.sendOp('edit', { type: 'edit_message', room_id: this.roomId, message_id: messageId, content });
+  }
+
+  deleteMessage(messageId: string): boolean {
+    return this.sendOp('delete', { type: 'delete_message', room_id: this.roomId, message_id: messageId });
+  }
+
+  /** Adds the user's `emoji` reaction, or removes it when `add` is false. */
+  react(messageId: string, emoji: string, add: boolean): boolean {
+    return this.sendOp('reaction', {
+      type: add ? 'add_reaction' : 'remove_reaction',
+      room_id: this.roomId,
+      message_id: messageId,
+      emoji,
+    });
+  }
+
+  dismissNotice(): void {
+    this.store.dispatch({ type: 'notice', notice: null });
+  }
+
+  private sendOp(action: ChatNotice['action'], frame: ClientFrame): boolean {
+    const clientId = this.deps.newId();
+    const sent = this.running && this.store.getState().subscribed && this.deps.client.send({ ...frame, client_id: clientId });
+    if (!sent) {
+      this.store.dispatch({ type: 'notice', notice: { action, code: 'offline' } });
+      return false;
+    }
+    this.pendingOps.set(clientId, action);
+    if (this.pendingOps.size > 100) this.pendingOps.delete(this.pendingOps.keys().next().value!);
+    return true;
+  }
+
+  /**
+   * Loads older pages until `seq` is in the loaded window (a search result deep in the history);
+   * page by page so the window stays contiguous. True when it is loaded.
+   */
+  async loadUntil(seq: number, maxPages = 40): Promise<boolean> {
+    for (let page = 0; page < maxPages && this.running; page += 1) {
+      const state = this.store.getState();
+      if (state.seqIndex[seq] !== undefined) return true;
+      if (state.lastSeq === null || state.oldestSeq === null || state.oldestSeq <= seq || !state.hasOlder) return false;
+      if (state.loadingOlder) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      await this.loadOlder();
+      if (this.store.getState().oldestSeq === state.oldestSeq) return false; // failed
+    }
+    return this.store.getState().seqIndex[seq] !== undefined;
+  }
+
   /** Older history above the loaded window (scrolling up). */
   async loadOlder(): Promise<void> {
     const state = this.store.getState();
@@ -232,6 +293,7 @@ export class ChatController {
         content: outgoing.content,
       };
       if (outgoing.mentions.length) frame.mentions = outgoing.mentions;
+      if (outgoing.file_id) frame.file_id = outgoing.file_id;
       if (!this.deps.client.send(frame)) break;
       sent.push(outgoing.client_id);
     }
@@ -284,6 +346,12 @@ export class ChatController {
 
   private onError(frame: ErrorFrame): void {
     if (!frame.client_id) return;
+    const op = this.pendingOps.get(frame.client_id);
+    if (op) {
+      this.pendingOps.delete(frame.client_id);
+      this.store.dispatch({ type: 'notice', notice: { action: op, code: frame.code || 'internal_error' } });
+      return;
+    }
     const timer = this.ackTimers.get(frame.client_id);
     if (timer) clearTimeout(timer);
     this.ackTimers.delete(frame.client_id);

@@ -41,7 +41,11 @@ export type ChatState = {
   /** The first history page could not be loaded (the controller offers a retry). */
   loadError: boolean;
   loadingOlder: boolean;
+  /** The last edit / delete / reaction the server refused (an `error` frame naming its client_id), or `offline`. */
+  notice: ChatNotice | null;
 };
+
+export type ChatNotice = { id: number; action: 'edit' | 'delete' | 'reaction'; code: string };
 
 export type ChatAction =
   | { type: 'history/latest'; messages: ChatMessage[]; hasMore: boolean }
@@ -64,7 +68,8 @@ export type ChatAction =
   | { type: 'discard'; clientId: string }
   /** Later protocol events (message_edited / message_deleted): fields of one message, newer version wins. */
   | { type: 'message/patch'; messageId: string; changes: Partial<ChatMessage>; version?: number | undefined }
-  | { type: 'reaction'; messageId: string; emoji: string; userId: string; added: boolean; version?: number | undefined };
+  | { type: 'reaction'; messageId: string; emoji: string; userId: string; added: boolean; version?: number | undefined }
+  | { type: 'notice'; notice: Omit<ChatNotice, 'id'> | null };
 
 export function initialChatState(roomId: string, selfId: string): ChatState {
   return {
@@ -85,6 +90,7 @@ export function initialChatState(roomId: string, selfId: string): ChatState {
     typing: {},
     loadError: false,
     loadingOlder: false,
+    notice: null,
   };
 }
 
@@ -302,7 +308,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         message_type: outgoing.message_type,
         content: outgoing.content,
         mentions: outgoing.mentions,
-        file_id: null,
+        file_id: outgoing.file_id ?? null,
         reactions: {},
         client_id: outgoing.client_id,
         created_at: frame.created_at,
@@ -372,13 +378,21 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (action.version !== undefined && action.version < (current.version ?? 1)) return state;
       const users = current.reactions?.[action.emoji] ?? [];
       const has = users.includes(action.userId);
-      if (has === action.added) return state;
+      if (has === action.added) {
+        // Already so (our own copy was newer in content): still remember the version, so an
+        // older frame arriving late cannot undo it.
+        if (action.version === undefined || action.version <= (current.version ?? 1)) return state;
+        return { ...state, byId: { ...state.byId, [current.message_id]: { ...current, version: action.version } } };
+      }
       const nextUsers = action.added ? [...users, action.userId] : users.filter((u) => u !== action.userId);
       const reactions = { ...current.reactions, [action.emoji]: nextUsers };
       if (!nextUsers.length) delete reactions[action.emoji];
       const next = { ...current, reactions, version: action.version ?? current.version };
       return { ...state, byId: { ...state.byId, [current.message_id]: next } };
     }
+    case 'notice':
+      if (!action.notice) return state.notice ? { ...state, notice: null } : state;
+      return { ...state, notice: { ...action.notice, id: (state.notice?.id ?? 0) + 1 } };
     default:
       return state;
   }
