@@ -9,33 +9,28 @@
 // the Chinese filename (Content-Disposition of the presigned URL, on the bucket's own origin).
 // Then wang finds it on the room's files page, deletes it, and the chat shows "檔案已刪除".
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import {
+  assertFitsPhone,
+  BASE_URL,
+  createRoomWithEditor,
+  EDITOR,
+  imageLoaded,
+  makeStamp,
+  onPhone,
+  OWNER,
+  scenario,
+} from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PASSWORD = process.env.E2E_PASSWORD || 'Passw0rd!';
-const OWNER = process.env.OWNER_USER || 'wang.owner';
-const EDITOR = process.env.EDITOR_USER || 'chen.editor';
-const KEEP_SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const STAMP = `${new Date().toISOString().slice(11, 19)}-${Math.floor(Math.random() * 1e4)}`;
+const STAMP = makeStamp();
 const TITLE = `E2E 檔案測試 ${STAMP}`;
 const FILENAME = '回焊爐溫度.png';
 const CAPTION = `3 號回焊爐溫度曲線 ${STAMP}`;
 
-let browser;
-/** @type {Record<string, import('playwright-core').Page>} */
-const pages = {};
-/** @type {Record<string, import('playwright-core').BrowserContext>} */
-const contexts = {};
-const pageErrors = [];
-const sent = { owner: [], editor: [] };
-let failed = false;
+const { step, openChatAsOwnerAndEditor, noPageErrors, pages, sent } = scenario({
+  prefix: 'files',
+  contextOptions: { acceptDownloads: true },
+});
 let roomId = '';
 const users = {};
 
@@ -83,151 +78,14 @@ function makePng(width, height) {
 }
 const PNG = makePng(480, 320);
 
-// ---- harness (as in chat.mjs) --------------------------------------------------------------
-async function screenshots(name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [who, page] of Object.entries(pages)) {
-    const file = join(ARTIFACTS, `files-${name}-${who}.png`);
-    try {
-      await page.screenshot({ path: file, fullPage: true });
-      console.log(`# screenshot: ${file}`);
-    } catch (error) {
-      console.log(`# screenshot failed: ${error}`);
-    }
-  }
-}
-
-function slug(text) {
-  return text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-}
-
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-      if (KEEP_SCREENSHOTS) await screenshots(`ok-${slug(name)}`);
-    } catch (error) {
-      failed = true;
-      await screenshots(`failed-${slug(name)}`);
-      throw error;
-    }
-  });
-}
-
-async function api(path, { token, method = 'GET', body } = {}) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function newPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW', acceptDownloads: true });
-  contexts[who] = context;
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error}`));
-  page.on('websocket', (ws) => {
-    ws.on('framesent', ({ payload }) => {
-      try {
-        sent[who].push(JSON.parse(String(payload)));
-      } catch {
-        // not JSON
-      }
-    });
-  });
-  pages[who] = page;
-  return page;
-}
-
-async function login(page, username) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel('帳號', { exact: true }).fill(username);
-  await page.getByLabel('密碼', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: '事件列表' }).waitFor();
-}
-
-/** True once the <img> has really loaded (decoded, non-zero size). */
-async function imageLoaded(locator) {
-  await locator.waitFor();
-  await locator.evaluate(
-    (img) =>
-      new Promise((resolve, reject) => {
-        if (img.complete && img.naturalWidth > 0) return resolve(true);
-        img.addEventListener('load', () => resolve(true), { once: true });
-        img.addEventListener('error', () => reject(new Error(`image failed: ${img.src}`)), { once: true });
-      }),
-  );
-  return locator.evaluate((img) => img.naturalWidth);
-}
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  for (const context of Object.values(contexts)) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-});
-
-// ---- steps ---------------------------------------------------------------------------------
 step(`${OWNER} creates a room over the API and adds ${EDITOR} as EDITOR`, async () => {
-  const owner = await api('/api/auth/login', { method: 'POST', body: { username: OWNER, password: PASSWORD } });
-  const editor = await api('/api/auth/login', { method: 'POST', body: { username: EDITOR, password: PASSWORD } });
-  users.owner = owner.user;
-  users.editor = editor.user;
-  const room = await api('/api/rooms', {
-    token: owner.access_token,
-    method: 'POST',
-    body: { title: TITLE, incident_type: 'equipment_failure', severity: 'high', location: 'A 廠 / Line 3' },
-  });
-  roomId = room.room_id;
-  await api(`/api/rooms/${roomId}/members`, {
-    token: owner.access_token,
-    method: 'POST',
-    body: { user_id: editor.user.user_id, role: 'EDITOR' },
-  });
+  const created = await createRoomWithEditor({ title: TITLE, location: 'A 廠 / Line 3' });
+  roomId = created.roomId;
+  Object.assign(users, created.users);
 });
 
 step('both users open the room chat with a live connection', async () => {
-  for (const [who, username] of [
-    ['owner', OWNER],
-    ['editor', EDITOR],
-  ]) {
-    const page = await newPage(who);
-    await login(page, username);
-    await page.goto(`${BASE_URL}/rooms/${roomId}`);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
-    await page.getByRole('status').filter({ hasText: '已連線' }).waitFor();
-    await page.getByRole('textbox', { name: '訊息', exact: true }).waitFor();
-    await page.waitForFunction(() => document.querySelector('.chat-list') !== null);
-  }
+  await openChatAsOwnerAndEditor({ roomId, title: TITLE, history: true });
   await pages.editor.getByRole('button', { name: '附加檔案' }).waitFor();
 });
 
@@ -330,22 +188,19 @@ step(`${OWNER} finds it on the files page and deletes it; the chat shows "檔案
 
 step('the files page and the chat fit a 360 px phone; touch targets are at least 44 px', async () => {
   const page = pages.editor;
-  await page.setViewportSize({ width: 360, height: 740 });
-  for (const path of [`/rooms/${roomId}/files`, `/rooms/${roomId}`]) {
-    await page.goto(`${BASE_URL}${path}`);
-    await page.getByRole('button', { name: path.endsWith('files') ? '上傳檔案' : '附加檔案' }).waitFor();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 360, `${path} is ${width}px wide at 360px`);
-    const small = await page.evaluate(() =>
-      [...document.querySelectorAll('.file-picker-button, .files-filter .button, .files-actions .button')]
-        .map((el) => el.getBoundingClientRect())
-        .filter((r) => r.width > 0 && (r.height < 44 || r.width < 44)).length,
-    );
-    assert.equal(small, 0, `${small} file controls smaller than 44 px on ${path}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await onPhone(page, async () => {
+    for (const path of [`/rooms/${roomId}/files`, `/rooms/${roomId}`]) {
+      await page.goto(`${BASE_URL}${path}`);
+      await page.getByRole('button', { name: path.endsWith('files') ? '上傳檔案' : '附加檔案' }).waitFor();
+      await assertFitsPhone(page, path);
+      const small = await page.evaluate(() =>
+        [...document.querySelectorAll('.file-picker-button, .files-filter .button, .files-actions .button')]
+          .map((el) => el.getBoundingClientRect())
+          .filter((r) => r.width > 0 && (r.height < 44 || r.width < 44)).length,
+      );
+      assert.equal(small, 0, `${small} file controls smaller than 44 px on ${path}`);
+    }
+  });
 });
 
-step('no uncaught errors in either page', async () => {
-  assert.deepEqual(pageErrors, []);
-});
+noPageErrors('no uncaught errors in either page');

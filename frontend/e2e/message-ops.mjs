@@ -7,152 +7,28 @@
 // one. Then wang's context goes offline while chen edits again, deletes a message and adds /
 // removes reactions; back online, wang's chat must show exactly the server's state (text, edited
 // marker, deleted placeholder, reaction counts compared with GET /api/rooms/{id}/messages).
-// Finally a search for a Chinese word finds a message and jumps to it. Env as in chat.mjs.
+// Finally a search for a Chinese word finds a message and jumps to it. Env as in chat.mjs
+// (see support.mjs).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  api,
+  createRoomWithEditor,
+  EDITOR,
+  makeStamp,
+  message,
+  OWNER,
+  say,
+  scenario,
+  untilSame,
+  waitConnected,
+} from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PASSWORD = process.env.E2E_PASSWORD || 'Passw0rd!';
-const OWNER = process.env.OWNER_USER || 'wang.owner';
-const EDITOR = process.env.EDITOR_USER || 'chen.editor';
-const KEEP_SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const STAMP = `${new Date().toISOString().slice(11, 19)}-${Math.floor(Math.random() * 1e4)}`;
+const STAMP = makeStamp();
 const TITLE = `E2E 訊息操作 ${STAMP}`;
 
-let browser;
-/** @type {Record<string, import('playwright-core').Page>} */
-const pages = {};
-/** @type {Record<string, import('playwright-core').BrowserContext>} */
-const contexts = {};
-const pageErrors = [];
-/** Frames each page sent / received over its WebSocket(s), parsed. */
-const sent = { owner: [], editor: [] };
-const received = { owner: [], editor: [] };
-let failed = false;
+const { step, openChatAsOwnerAndEditor, noPageErrors, pages, contexts } = scenario({ prefix: 'message-ops' });
 let roomId = '';
 const users = {};
-
-async function screenshots(name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [who, page] of Object.entries(pages)) {
-    const file = join(ARTIFACTS, `message-ops-${name}-${who}.png`);
-    try {
-      await page.screenshot({ path: file, fullPage: true });
-      console.log(`# screenshot: ${file}`);
-    } catch (error) {
-      console.log(`# screenshot failed: ${error}`);
-    }
-  }
-}
-
-function slug(text) {
-  return text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-}
-
-/** One sequential step: skipped after an earlier failure, screenshots on failure. */
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-      if (KEEP_SCREENSHOTS) await screenshots(`ok-${slug(name)}`);
-    } catch (error) {
-      failed = true;
-      await screenshots(`failed-${slug(name)}`);
-      throw error;
-    }
-  });
-}
-
-async function api(path, { token, method = 'GET', body } = {}) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: {
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function newPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW' });
-  contexts[who] = context;
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error}`));
-  page.on('websocket', (ws) => {
-    const parse = (list) => ({ payload }) => {
-      try {
-        list.push(JSON.parse(String(payload)));
-      } catch {
-        // not JSON
-      }
-    };
-    ws.on('framesent', parse(sent[who]));
-    ws.on('framereceived', parse(received[who]));
-  });
-  pages[who] = page;
-  return page;
-}
-
-async function login(page, username) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel('帳號', { exact: true }).fill(username);
-  await page.getByLabel('密碼', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: '事件列表' }).waitFor();
-}
-
-async function composer(page) {
-  return page.getByRole('textbox', { name: '訊息', exact: true });
-}
-
-async function say(page, text) {
-  const box = await composer(page);
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-function message(page, text) {
-  return page.locator('[data-testid="chat-message"]').filter({ has: page.getByText(text, { exact: true }) });
-}
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  for (const context of Object.values(contexts)) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-});
-
 
 /** A random run of rare CJK characters: a search term no other message contains. */
 const TOKEN = Array.from({ length: 4 }, () => '鑫淼焱垚犇驫掱灥毳舙'[Math.floor(Math.random() * 10)]).join('');
@@ -244,36 +120,14 @@ function chip(page, seq, emoji) {
 const seqs = {};
 
 step(`${OWNER} creates a room over the API and adds ${EDITOR} as EDITOR`, async () => {
-  const owner = await api('/api/auth/login', { method: 'POST', body: { username: OWNER, password: PASSWORD } });
-  const editor = await api('/api/auth/login', { method: 'POST', body: { username: EDITOR, password: PASSWORD } });
-  users.owner = owner.user;
-  users.editor = editor.user;
-  tokens.owner = owner.access_token;
-  const room = await api('/api/rooms', {
-    token: owner.access_token,
-    method: 'POST',
-    body: { title: TITLE, incident_type: 'equipment_failure', severity: 'high', location: 'A 廠 / Line 3' },
-  });
-  roomId = room.room_id;
-  await api(`/api/rooms/${roomId}/members`, {
-    token: owner.access_token,
-    method: 'POST',
-    body: { user_id: editor.user.user_id, role: 'EDITOR' },
-  });
+  const created = await createRoomWithEditor({ title: TITLE, location: 'A 廠 / Line 3' });
+  roomId = created.roomId;
+  Object.assign(users, created.users);
+  tokens.owner = created.owner.access_token;
 });
 
 step('both open the chat; each writes messages', async () => {
-  for (const [who, username] of [
-    ['owner', OWNER],
-    ['editor', EDITOR],
-  ]) {
-    const page = await newPage(who);
-    await login(page, username);
-    await page.goto(`${BASE_URL}/rooms/${roomId}`);
-    await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
-    await page.getByRole('status').filter({ hasText: '已連線' }).waitFor();
-    await (await composer(page)).waitFor();
-  }
+  await openChatAsOwnerAndEditor({ roomId, title: TITLE });
   await say(pages.owner, text.wangDelete);
   seqs.wangDelete = await seqOf(pages.owner, text.wangDelete);
   await say(pages.owner, text.wangReact);
@@ -351,15 +205,8 @@ step(`${OWNER} goes offline; meanwhile ${EDITOR} edits, deletes and changes reac
 step(`${OWNER} comes back online and shows exactly the server's state`, async () => {
   const page = pages.owner;
   await contexts.owner.setOffline(false);
-  await page.getByRole('status').filter({ hasText: '已連線' }).waitFor({ timeout: 20_000 });
-  let rendered = [];
-  let server = [];
-  for (let i = 0; i < 40; i += 1) {
-    rendered = await renderedState(page);
-    server = await serverState();
-    if (JSON.stringify(rendered) === JSON.stringify(server)) break;
-    await page.waitForTimeout(250);
-  }
+  await waitConnected(page, { timeout: 20_000 });
+  const [rendered, server] = await untilSame(page, async () => [await renderedState(page), await serverState()], 40);
   assert.deepEqual(rendered, server);
   const bySeq = Object.fromEntries(server.map((m) => [m.seq, m]));
   assert.equal(bySeq[seqs.chenEdit].text, text.chenEdited2);
@@ -401,6 +248,4 @@ step(`${OWNER} sees the edits and the deletions in the audit log`, async () => {
   await entries.filter({ hasText: text.wangDelete }).first().waitFor();
 });
 
-step('no uncaught errors in either page', async () => {
-  assert.deepEqual(pageErrors, []);
-});
+noPageErrors('no uncaught errors in either page');

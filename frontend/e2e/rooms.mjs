@@ -4,122 +4,20 @@
 //
 // wang.owner creates a room from the 設備異常 template and adds chen.editor as EDITOR on the
 // members page; chen.editor, already sitting on /rooms in another context, sees the room appear
-// without a reload (over the WebSocket). Env as in run.mjs: BASE_URL, CHROMIUM_PATH,
+// without a reload (over the WebSocket). Env (see support.mjs): BASE_URL, CHROMIUM_PATH,
 // E2E_PASSWORD, E2E_SCREENSHOTS=1; OWNER_USER / EDITOR_USER override the two demo users.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { assertFitsPhone, EDITOR, login, makeStamp, onPhone, OWNER, scenario, waitConnected } from './support.mjs';
 
-const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8000').replace(/\/+$/, '');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PASSWORD = process.env.E2E_PASSWORD || 'Passw0rd!';
-const OWNER = process.env.OWNER_USER || 'wang.owner';
-const EDITOR = process.env.EDITOR_USER || 'chen.editor';
-const KEEP_SCREENSHOTS = process.env.E2E_SCREENSHOTS === '1';
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const TITLE = `E2E 回焊爐溫度異常 ${new Date().toISOString().slice(11, 19)}-${Math.floor(Math.random() * 1e4)}`;
+const TITLE = `E2E 回焊爐溫度異常 ${makeStamp()}`;
 
-let browser;
-/** @type {{ owner?: import('playwright-core').Page, editor?: import('playwright-core').Page }} */
-const pages = {};
-const contexts = [];
-const pageErrors = [];
-/** WebSocket frames each page received, parsed. */
-const frames = { owner: [], editor: [] };
-let failed = false;
+const { step, newPage, noPageErrors, pages, received } = scenario({ prefix: 'rooms' });
 let roomPath = '';
-
-async function screenshots(name) {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [who, page] of Object.entries(pages)) {
-    const file = join(ARTIFACTS, `rooms-${name}-${who}.png`);
-    try {
-      await page.screenshot({ path: file, fullPage: true });
-      console.log(`# screenshot: ${file}`);
-    } catch (error) {
-      console.log(`# screenshot failed: ${error}`);
-    }
-  }
-}
-
-function slug(text) {
-  return text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-}
-
-/** One sequential step: skipped after an earlier failure, screenshots on failure. */
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip('an earlier step failed');
-      return;
-    }
-    try {
-      await fn();
-      if (KEEP_SCREENSHOTS) await screenshots(`ok-${slug(name)}`);
-    } catch (error) {
-      failed = true;
-      await screenshots(`failed-${slug(name)}`);
-      throw error;
-    }
-  });
-}
-
-async function newPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-TW' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error}`));
-  page.on('websocket', (ws) => {
-    ws.on('framereceived', ({ payload }) => {
-      try {
-        frames[who].push(JSON.parse(String(payload)));
-      } catch {
-        // not JSON
-      }
-    });
-  });
-  pages[who] = page;
-  return page;
-}
-
-async function login(page, username) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel('帳號', { exact: true }).fill(username);
-  await page.getByLabel('密碼', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: '登入', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: '事件列表' }).waitFor();
-}
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close().catch(() => undefined);
-});
 
 step(`${EDITOR} logs in and waits on /rooms with a live connection`, async () => {
   const page = await newPage('editor');
   await login(page, EDITOR);
-  await page.getByRole('status').filter({ hasText: '已連線' }).waitFor();
+  await waitConnected(page);
   // A marker that a reload would wipe out.
   await page.evaluate(() => {
     window.__e2eNoReload = true;
@@ -188,16 +86,15 @@ step(`${OWNER} adds ${EDITOR} as EDITOR on the members page`, async () => {
 
 step('the members page fits a 360 px phone with 44 px touch targets', async () => {
   const page = pages.owner;
-  await page.setViewportSize({ width: 360, height: 740 });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `page is ${width}px wide at 360px`);
-  const small = await page.evaluate(() =>
-    [...document.querySelectorAll('main button, main select, main input')]
-      .filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 44)
-      .map((el) => el.outerHTML.slice(0, 80)),
-  );
-  assert.deepEqual(small, []);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await onPhone(page, async () => {
+    await assertFitsPhone(page);
+    const small = await page.evaluate(() =>
+      [...document.querySelectorAll('main button, main select, main input')]
+        .filter((el) => el.getBoundingClientRect().height > 0 && el.getBoundingClientRect().height < 44)
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(small, []);
+  });
 });
 
 step(`${EDITOR} sees the room appear in their list without a reload`, async () => {
@@ -207,8 +104,8 @@ step(`${EDITOR} sees the room appear in their list without a reload`, async () =
   assert.equal(await page.evaluate(() => window.__e2eNoReload), true, 'the page was reloaded');
   const roomId = roomPath.split('/').pop();
   assert.ok(
-    frames.editor.some((f) => f.type === 'system' && f.event === 'member_added' && f.room_id === roomId),
-    `no member_added frame for the room reached ${EDITOR}: ${JSON.stringify(frames.editor)}`,
+    received.editor.some((f) => f.type === 'system' && f.event === 'member_added' && f.room_id === roomId),
+    `no member_added frame for the room reached ${EDITOR}: ${JSON.stringify(received.editor)}`,
   );
   await link.getByText('嚴重度：高').waitFor();
   await link.getByText('處理中').waitFor();
@@ -225,6 +122,4 @@ step(`${EDITOR} opens the room settings and gets the editor controls`, async () 
   assert.equal(await page.getByRole('textbox', { name: '標題' }).count(), 0);
 });
 
-step('no uncaught errors in either page', async () => {
-  assert.deepEqual(pageErrors, []);
-});
+noPageErrors('no uncaught errors in either page');

@@ -8,18 +8,19 @@ import { isApiError } from '@/lib/api-client';
 import { errorMessage, validationDetails } from '@/lib/errors';
 import { useRoom } from '@/features/rooms/api/get-room';
 import { useUpdateRoom, type UpdateRoomInput } from '@/features/rooms/api/update-room';
-import { ROOM_LIMITS } from '@/features/rooms/components/create-room-dialog';
+import {
+  mapServerFieldErrors,
+  ROOM_FIELDS,
+  ROOM_LIMITS,
+  RoomFields,
+  validateRoomFields,
+  type RoomFieldErrors,
+  type RoomFieldValues,
+} from '@/features/rooms/components/room-fields';
 import { RoomSummary } from '@/features/rooms/components/room-summary';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { StatusBadge } from '@/features/rooms/components/status-badge';
-import {
-  INCIDENT_TYPES,
-  SEVERITIES,
-  type IncidentType,
-  type Room,
-  type RoomRole,
-  type Severity,
-} from '@/features/rooms/types';
+import { SEVERITIES, type Room, type RoomRole, type Severity } from '@/features/rooms/types';
 
 /** A readable message for a failed settings change (409 = the room's state does not allow it). */
 export function settingsErrorMessage(error: unknown, t: TFunction): string {
@@ -93,17 +94,7 @@ export function RoomSettings({ roomId }: { roomId: string }) {
   );
 }
 
-type DetailValues = {
-  title: string;
-  incident_type: IncidentType;
-  severity: Severity;
-  location: string;
-  description: string;
-};
-const DETAIL_FIELDS = ['title', 'incident_type', 'severity', 'location', 'description'] as const;
-type DetailField = (typeof DETAIL_FIELDS)[number];
-
-function valuesOf(room: Room): DetailValues {
+function valuesOf(room: Room): RoomFieldValues {
   return {
     title: room.title,
     incident_type: room.incident_type,
@@ -116,11 +107,11 @@ function valuesOf(room: Room): DetailValues {
 function RoomDetailsForm({ room, update }: { room: Room; update: Update }) {
   const { t } = useTranslation();
   const id = useId();
-  const [values, setValues] = useState<DetailValues>(() => valuesOf(room));
-  const [errors, setErrors] = useState<Partial<Record<DetailField, string>>>({});
+  const [values, setValues] = useState<RoomFieldValues>(() => valuesOf(room));
+  const [errors, setErrors] = useState<RoomFieldErrors>({});
   const [saved, setSaved] = useState<'saved' | 'unchanged' | null>(null);
 
-  function set<K extends DetailField>(key: K, value: DetailValues[K]) {
+  function set<K extends keyof RoomFieldValues>(key: K, value: RoomFieldValues[K]) {
     setValues((previous) => ({ ...previous, [key]: value }));
     setSaved(null);
     if (errors[key]) setErrors((previous) => ({ ...previous, [key]: undefined }));
@@ -128,23 +119,19 @@ function RoomDetailsForm({ room, update }: { room: Room; update: Update }) {
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const found: Partial<Record<DetailField, string>> = {};
-    const title = values.title.trim();
-    if (!title) found.title = t('createRoom.errors.titleRequired');
-    else if (title.length > ROOM_LIMITS.title) found.title = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.title });
-    if (values.location.length > ROOM_LIMITS.location) {
-      found.location = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.location });
-    }
-    if (values.description.length > ROOM_LIMITS.description) {
-      found.description = t('createRoom.errors.tooLong', { max: ROOM_LIMITS.description });
-    }
+    const found = validateRoomFields(values, t);
     setErrors(found);
     if (Object.keys(found).length) return;
 
     const current = valuesOf(room);
-    const next: DetailValues = { ...values, title, location: values.location.trim(), description: values.description.trim() };
+    const next: RoomFieldValues = {
+      ...values,
+      title: values.title.trim(),
+      location: values.location.trim(),
+      description: values.description.trim(),
+    };
     const changes: UpdateRoomInput = {};
-    for (const key of DETAIL_FIELDS) {
+    for (const key of ROOM_FIELDS) {
       if (next[key] !== current[key]) Object.assign(changes, { [key]: next[key] });
     }
     if (Object.keys(changes).length === 0) {
@@ -156,109 +143,15 @@ function RoomDetailsForm({ room, update }: { room: Room; update: Update }) {
         setValues(valuesOf(updated));
         setSaved('saved');
       },
-      onError: (error) => {
-        const details = validationDetails(error, DETAIL_FIELDS);
-        const mapped: Partial<Record<DetailField, string>> = {};
-        for (const [field, message] of Object.entries(details)) {
-          mapped[field as DetailField] = message ? t('form.invalidWithReason', { reason: message }) : t('form.invalid');
-        }
-        setErrors(mapped);
-      },
+      onError: (error) => setErrors(mapServerFieldErrors(error, ROOM_FIELDS, t)),
     });
   }
 
   const pending = update.isPending;
-  const err = (field: DetailField) =>
-    errors[field] ? (
-      <p id={`${id}-${field}-error`} className="field-error">
-        {errors[field]}
-      </p>
-    ) : null;
-  const a11y = (field: DetailField) => ({
-    'aria-invalid': errors[field] ? true : undefined,
-    'aria-describedby': errors[field] ? `${id}-${field}-error` : undefined,
-  });
-
   return (
     <form className="settings-card room-form" onSubmit={handleSubmit} noValidate aria-busy={pending}>
       <h3>{t('settings.detailsHeading')}</h3>
-      <div className="field">
-        <label htmlFor={`${id}-title`}>{t('room.fields.title')}</label>
-        <input
-          id={`${id}-title`}
-          type="text"
-          value={values.title}
-          onChange={(event) => set('title', event.target.value)}
-          aria-required="true"
-          disabled={pending}
-          {...a11y('title')}
-        />
-        {err('title')}
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={`${id}-type`}>{t('room.fields.incident_type')}</label>
-          <select
-            id={`${id}-type`}
-            value={values.incident_type}
-            onChange={(event) => set('incident_type', event.target.value as IncidentType)}
-            disabled={pending}
-            {...a11y('incident_type')}
-          >
-            {INCIDENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`rooms.type.${type}`)}
-              </option>
-            ))}
-          </select>
-          {err('incident_type')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-severity`}>{t('room.fields.severity')}</label>
-          <select
-            id={`${id}-severity`}
-            value={values.severity}
-            onChange={(event) => set('severity', event.target.value as Severity)}
-            disabled={pending}
-            {...a11y('severity')}
-          >
-            {SEVERITIES.map((severity) => (
-              <option key={severity} value={severity}>
-                {t(`rooms.severity.${severity}`)}
-              </option>
-            ))}
-          </select>
-          <span className="severity-preview">
-            <SeverityBadge severity={values.severity} />
-          </span>
-          {err('severity')}
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-location`}>{t('room.fields.location')}</label>
-        <input
-          id={`${id}-location`}
-          type="text"
-          value={values.location}
-          placeholder={t('room.locationHint')}
-          onChange={(event) => set('location', event.target.value)}
-          disabled={pending}
-          {...a11y('location')}
-        />
-        {err('location')}
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-description`}>{t('room.fields.description')}</label>
-        <textarea
-          id={`${id}-description`}
-          rows={6}
-          value={values.description}
-          onChange={(event) => set('description', event.target.value)}
-          disabled={pending}
-          {...a11y('description')}
-        />
-        {err('description')}
-      </div>
+      <RoomFields id={id} mode="edit" values={values} errors={errors} onChange={set} disabled={pending} />
       <div className="form-actions">
         <p className="form-status" role="status">
           {saved === 'saved' ? t('settings.saved') : saved === 'unchanged' ? t('settings.unchanged') : ''}
