@@ -32,6 +32,7 @@ from chalicelib.realtime.schemas import (
     UnsubscribeFrame,
     parse_frame,
 )
+from chalicelib.rooms import members
 from chalicelib.rooms import service as rooms
 
 OK = {"statusCode": 200}
@@ -231,8 +232,8 @@ def send(principal: Principal, frame: MessageFrame) -> dict[str, Any]:
         raise ValidationFailed("The room is archived")
     if frame.message_type in ("image_ref", "file_ref"):
         messaging.require_ready_file(frame.room_id, frame.file_id)
-    members = rooms.member_ids(frame.room_id) if frame.mentions else set()
-    ack = messaging.send_message(principal.user_id, frame, members)
+    in_room = members.member_ids(frame.room_id) if frame.mentions else set()
+    ack = messaging.send_message(principal.user_id, frame, in_room)
     last = datetime.strptime(access.room.last_activity_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     if datetime.now(UTC) - last > ACTIVITY_EVERY:
         rooms.touch_room(frame.room_id)

@@ -8,7 +8,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth.service import Principal, authenticate_bearer
 from chalicelib.core.http import no_content, parse_body, parse_query, route
-from chalicelib.rooms import schemas, service, templates
+from chalicelib.rooms import members, schemas, service, templates
 
 bp = Blueprint(__name__)
 
@@ -49,32 +49,32 @@ def archive_room(room_id: str) -> Response:
 
 @route(bp, "/rooms/{room_id}/members", methods=["GET"])
 def list_members(room_id: str) -> dict[str, Any]:
-    return service.list_members(room_id, _caller())
+    return members.list_members(room_id, _caller())
 
 
 @route(bp, "/rooms/{room_id}/members", methods=["POST"])
 def add_member(room_id: str) -> Response:
     principal = _caller()
-    member = service.add_member(room_id, principal, parse_body(bp.current_request, schemas.AddMember))
+    member = members.add_member(room_id, principal, parse_body(bp.current_request, schemas.AddMember))
     return Response(body=member, status_code=201)
 
 
 @route(bp, "/rooms/{room_id}/members/{user_id}", methods=["PATCH"])
 def change_role(room_id: str, user_id: str) -> dict[str, Any]:
     principal = _caller()
-    return service.change_role(room_id, principal, user_id, parse_body(bp.current_request, schemas.ChangeRole))
+    return members.change_role(room_id, principal, user_id, parse_body(bp.current_request, schemas.ChangeRole))
 
 
 @route(bp, "/rooms/{room_id}/members/{user_id}", methods=["DELETE"])
 def remove_member(room_id: str, user_id: str) -> Response:
-    service.remove_member(room_id, _caller(), user_id)
+    members.remove_member(room_id, _caller(), user_id)
     return no_content()
 
 
 @route(bp, "/users", methods=["GET"])
 def search_users() -> dict[str, Any]:
     _caller()
-    return service.search_users(parse_query(bp.current_request, schemas.SearchUsers))
+    return members.search_users(parse_query(bp.current_request, schemas.SearchUsers))
 
 
 @route(bp, "/room-templates", methods=["GET"])
