@@ -41,6 +41,7 @@ from chalicelib.files.schemas import (
     ListFiles,
     RequestUpload,
 )
+from chalicelib.messaging.service import append_system_event
 
 RANK = {"VIEWER": 1, "EDITOR": 2, "OWNER": 3}
 UPLOADS_PREFIX = "uploads/"  # pending uploads (lifecycle: expire after 1 day)
@@ -401,6 +402,7 @@ def delete_file(room_id: str, file_id: str, principal: Principal) -> None:
         raise NotFound("File not found")
     if record.uploaded_by != principal.user_id and access.effective != "OWNER":
         raise Forbidden("Only the uploader or an OWNER may delete this file")
+    was_complete = record.status == "complete"
     if record.status == "pending":
         storage.delete(record.upload_key)
     else:
@@ -415,3 +417,7 @@ def delete_file(room_id: str, file_id: str, principal: Principal) -> None:
         ], condition=FileModel.status.is_in("pending", "complete"))
     except UpdateError:
         raise NotFound("File not found") from None
+    if was_complete:
+        # in the room's history (audit) and, through the stream, live to everyone viewing it:
+        # messages that referenced the file show "file deleted" at once
+        append_system_event(room_id, "file_deleted", principal.user_id, file_id=file_id, filename=record.filename)

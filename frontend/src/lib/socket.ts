@@ -28,6 +28,7 @@ export type SystemEvent =
   | 'room_status_changed'
   | 'role_changed'
   | 'room_updated'
+  | 'file_deleted'
   | 'user_joined'
   | 'user_left';
 

@@ -281,6 +281,7 @@ const en = {
       member_removed_by: '{{by}} removed {{name}}',
       role_changed: "{{name}}'s role is now {{role}}",
       room_status_changed: '{{by}} changed the status to {{status}}',
+      file_deleted: '{{name}} deleted the file {{filename}}',
       other: 'System event: {{event}}',
     },
     mention: {

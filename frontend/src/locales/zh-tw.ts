@@ -274,6 +274,7 @@ const zhTW = {
       member_removed_by: '{{by}} 將 {{name}} 移出事件',
       role_changed: '{{name}} 的角色改為 {{role}}',
       room_status_changed: '{{by}} 將狀態改為 {{status}}',
+      file_deleted: '{{name}} 刪除了檔案 {{filename}}',
       other: '系統事件：{{event}}',
     },
     mention: {

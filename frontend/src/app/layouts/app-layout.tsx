@@ -7,6 +7,7 @@ import { useSession } from '@/lib/session';
 import { useRealtimeConnection } from '@/lib/socket';
 import { useLogout } from '@/features/auth/api/logout';
 import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
+import { useFilesLive } from '@/features/files/hooks/use-files-live';
 import { MentionNotifications } from '@/features/chat/components/mention-notifications';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
@@ -17,6 +18,7 @@ export function AppLayout() {
   // One WebSocket per tab while signed in; room data follows its system frames.
   useRealtimeConnection();
   useRoomsLive();
+  useFilesLive();
   const location = useLocation();
   const currentRoomId = matchPath('/rooms/:roomId/*', location.pathname)?.params.roomId;
   return (

@@ -93,6 +93,8 @@ export function systemEventText(content: Record<string, unknown>, nameOf: NameOf
           defaultValue: String(content.status),
         }),
       });
+    case 'file_deleted':
+      return t('chat.system.file_deleted', { name, filename: String(content.filename ?? '') });
     default:
       return t('chat.system.other', { event });
   }

@@ -110,3 +110,26 @@ describe('room files page', () => {
     expect(rows()[0]).toHaveTextContent('點檢表.pdf');
   });
 });
+
+describe('files deleted elsewhere', () => {
+  it('drops the file at once when a file_deleted frame arrives for the room', async () => {
+    const { openAppSocket, serverSends } = await import('@/testing/realtime');
+    const room = roomWith('VIEWER');
+    const gone = addFile(room.room_id, { filename: '待刪除.png' });
+    addFile(room.room_id, { filename: '保留.png' });
+    renderApp(`/rooms/${room.room_id}/files`, { as: 'chen.editor' });
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    const socket = await openAppSocket();
+
+    filesDb.files = filesDb.files.filter((f) => f.file_id !== gone.file_id);
+    act(() => {
+      serverSends(socket, {
+        type: 'system', event: 'file_deleted', room_id: room.room_id, user_id: users['wang.owner']!.user_id,
+        timestamp: '2025-11-17T10:00:00.000Z', file_id: gone.file_id, filename: '待刪除.png',
+        message_id: 'm-1', sequence_number: 9,
+      });
+    });
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(rows()[0]).toHaveTextContent('保留.png');
+  });
+});
