@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
@@ -89,7 +88,7 @@ def _record_failure(key: str, settings: Settings) -> None:
         recent = _recent([float(f) for f in record.failures or []], settings)
         recent.append(clock.now())
         record.failures = recent[-(settings.lockout_threshold * 2):]
-        record.expires_at = _ttl(settings.lockout_window + 60)
+        record.expires_at = clock.expires_in(settings.lockout_window + 60)
         try:
             record.save()
             return
@@ -131,9 +130,6 @@ def _upsert_user(person: DirectoryUser, settings: Settings) -> UserModel:
     return user
 
 
-def _ttl(seconds: int) -> datetime:
-    return datetime.fromtimestamp(clock.now() + seconds, tz=UTC)
-
 
 def _principal(user: UserModel, session_id: str) -> Principal:
     return Principal(
@@ -148,7 +144,7 @@ def _principal(user: UserModel, session_id: str) -> Principal:
 def _open_session(user: UserModel, settings: Settings) -> dict[str, Any]:
     session = SessionModel(
         clock.new_id(), user_id=user.user_id, created_at=clock.iso(),
-        expires_at=_ttl(settings.refresh_token_ttl),
+        expires_at=clock.expires_in(settings.refresh_token_ttl),
     )
     session.save()
     return _token_response(_principal(user, session.session_id), settings)
@@ -158,7 +154,7 @@ def _token_response(principal: Principal, settings: Settings) -> dict[str, Any]:
     refresh = new_secret()
     RefreshTokenModel(
         digest(refresh), session_id=principal.session_id, user_id=principal.user_id,
-        expires_at=_ttl(settings.refresh_token_ttl),
+        expires_at=clock.expires_in(settings.refresh_token_ttl),
     ).save()
     access, expires_in = issue_access_token(principal.user_id, principal.session_id, settings)
     return {
@@ -270,7 +266,7 @@ def issue_ws_ticket(principal: Principal) -> dict[str, Any]:
     ticket = new_secret()
     WsTicketModel(
         digest(ticket), user_id=principal.user_id, session_id=principal.session_id,
-        valid_until=clock.now() + settings.ws_ticket_ttl, expires_at=_ttl(settings.ws_ticket_ttl + 60),
+        valid_until=clock.now() + settings.ws_ticket_ttl, expires_at=clock.expires_in(settings.ws_ticket_ttl + 60),
     ).save()
     return {"ticket": ticket, "expires_in": settings.ws_ticket_ttl}
 

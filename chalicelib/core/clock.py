@@ -18,6 +18,17 @@ def iso(ts: float | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def parse_iso(stamp: str) -> float:
+    """Epoch seconds of an ISO-8601 UTC time written by :func:`iso` (milliseconds optional)."""
+    moment = datetime.strptime(stamp.rstrip("Z")[:23], "%Y-%m-%dT%H:%M:%S.%f" if "." in stamp else "%Y-%m-%dT%H:%M:%S")
+    return moment.replace(tzinfo=UTC).timestamp()
+
+
+def expires_in(seconds: float) -> datetime:
+    """The moment ``seconds`` from now, for a DynamoDB TTL attribute."""
+    return datetime.fromtimestamp(now() + seconds, tz=UTC)
+
+
 def new_id() -> str:
     """A random UUID string."""
     return str(uuid.uuid4())

@@ -17,7 +17,6 @@ import codecs
 import os
 import re
 import unicodedata
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -194,9 +193,6 @@ def _record(room_id: str, file_id: str) -> FileModel:
         raise NotFound("File not found") from None
 
 
-def _ttl(seconds: int) -> datetime:
-    return datetime.fromtimestamp(clock.now() + seconds, tz=UTC)
-
 
 # ------------------------------------------------------------------------------ upload
 def request_upload(room_id: str, principal: Principal, body: RequestUpload) -> dict[str, Any]:
@@ -226,7 +222,7 @@ def request_upload(room_id: str, principal: Principal, body: RequestUpload) -> d
         object_key=f"{ROOMS_PREFIX}{room_id}/{file_id}/{safe}", upload_key=f"{UPLOADS_PREFIX}{room_id}/{file_id}/{safe}",
         content_type=file_type.content_type, kind=file_type.kind, size=body.size, uploaded_by=principal.user_id,
         created_at=clock.iso(now), status="pending",
-        pending_until=clock.iso(now + settings.upload_url_ttl + PENDING_GRACE), expires_at=_ttl(RECORD_TTL),
+        pending_until=clock.iso(now + settings.upload_url_ttl + PENDING_GRACE), expires_at=clock.expires_in(RECORD_TTL),
     )
     upload = storage.presigned_post(record.upload_key, file_type.content_type, body.size, settings.upload_url_ttl)
     record.save(condition=FileModel.file_id.does_not_exist())

@@ -26,11 +26,8 @@ def _image(image: dict[str, Any] | None) -> MessageModel | None:
     return MessageModel.from_raw_data(image) if image else None
 
 
-def frames_for(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The frames one stream record produces for the room (possibly none)."""
-    change = record.get("dynamodb", {})
-    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
-    name = record.get("eventName")
+def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | None) -> list[dict[str, Any]]:
+    """The frames one stream record (its event name and images) produces for the room."""
     if name == "INSERT" and new is not None:
         if new.message_type == "system":
             return [system_frame(new)]
@@ -63,7 +60,7 @@ def handle_record(record: dict[str, Any]) -> None:
     if record.get("eventName") in ("INSERT", "MODIFY"):
         search.reindex(old, new)
         reports.update_points(old, new)
-    frames = frames_for(record)
+    frames = frames_for(record.get("eventName"), new, old)
     current = new or old
     if not frames or current is None:
         return

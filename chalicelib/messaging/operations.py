@@ -8,7 +8,6 @@ after in the audit log.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -19,7 +18,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.messaging.models import AuditModel, MessageModel
 from chalicelib.messaging.schemas import validate_content
 
-EDIT_WINDOW = timedelta(minutes=15)
+EDIT_WINDOW = 15 * 60  # seconds
 MAX_DISTINCT_REACTIONS = 20
 
 
@@ -29,10 +28,6 @@ def find_message(room_id: str, message_id: str) -> MessageModel:
     for key in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
         return MessageModel.get(room_id, key.sequence_number, consistent_read=True)
     raise NotFound("Message not found")
-
-
-def _created(message: MessageModel) -> datetime:
-    return datetime.strptime(message.created_at[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
 
 
 def _audit(message: MessageModel, action: str, actor: str, at: str, before: Any, after: Any, version: int) -> None:
@@ -49,13 +44,13 @@ def edit_message(user_id: str, room_id: str, message_id: str, content: Any) -> N
         raise Forbidden("A deleted message cannot be edited")
     if message.message_type == "system":
         raise Forbidden("System events cannot be edited")
-    now = datetime.fromtimestamp(clock.now(), tz=UTC)
-    if now - _created(message) > EDIT_WINDOW:
+    now = clock.now()
+    if now - clock.parse_iso(message.created_at) > EDIT_WINDOW:
         raise Forbidden("Messages can be edited for 15 minutes")
     content = validate_content(message.message_type, content)
     if content == message.content:
         return
-    at = clock.iso(now.timestamp())
+    at = clock.iso(now)
     version = int(message.version)
     before = message.content
     try:

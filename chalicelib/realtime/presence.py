@@ -32,12 +32,13 @@ def broadcast(subs: list[SubscriptionModel], frame: dict[str, Any], exclude_user
     return gone
 
 
-def announce(room_id: str, user_id: str, event: str, exclude_connection: str | None = None) -> list[str]:
-    """``user_joined`` / ``user_left`` plus the new ``presence`` list; returns gone connections.
+def announce(room_id: str, user_id: str, event: str, subs: list[SubscriptionModel],
+             exclude_connection: str | None = None) -> list[str]:
+    """``user_joined`` / ``user_left`` plus the new ``presence`` list to ``subs`` (the room's
+    subscriptions after the change); returns gone connections.
 
     The joining connection itself is skipped: its ``subscribed`` reply carries the list.
     """
-    subs = subscribers(room_id)
     online = online_users(subs)
     gone = broadcast(subs, {"type": "system", "event": event, "room_id": room_id, "user_id": user_id,
                             "timestamp": clock.iso()}, exclude_connection=exclude_connection)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,12 +36,9 @@ from chalicelib.rooms import service as rooms
 
 OK = {"statusCode": 200}
 REJECTED = {"statusCode": 401}
-CHANGE_MARGIN = timedelta(seconds=5)  # writes stamped just before a client's last sync
-ACTIVITY_EVERY = timedelta(seconds=30)  # how often messages move a room's last_activity_at
+CHANGE_MARGIN = 5.0  # seconds: writes stamped just before a client's last sync
+ACTIVITY_EVERY = 30.0  # seconds: how often messages move a room's last_activity_at
 
-
-def _expiry() -> datetime:
-    return datetime.fromtimestamp(clock.now() + get_settings().connection_ttl, tz=UTC)
 
 
 def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
@@ -65,7 +61,7 @@ def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
             return {"statusCode": 403}
     bind_models()
     connection = ConnectionModel(connection_id, user_id=principal.user_id, session_id=principal.session_id,
-                                 connected_at=clock.iso(), expires_at=_expiry())
+                                 connected_at=clock.iso(), expires_at=clock.expires_in(get_settings().connection_ttl))
     connection.save()
     if room_id is not None:
         # the client cannot be sent to before $connect returns: it gets `subscribed` when it
@@ -101,9 +97,10 @@ def _leave(room_id: str, connection_id: str) -> list[str]:
     except DoesNotExist:
         return []
     sub.delete()
-    if any(s.user_id == sub.user_id for s in presence.subscribers(room_id)):
+    remaining = presence.subscribers(room_id)
+    if any(s.user_id == sub.user_id for s in remaining):
         return []
-    return presence.announce(room_id, sub.user_id, "user_left")
+    return presence.announce(room_id, sub.user_id, "user_left", remaining)
 
 
 # ------------------------------------------------------------------------------ frames
@@ -197,7 +194,7 @@ def _dispatch(connection_id: str, frame: Any) -> list[dict[str, Any]]:
 def subscribe(connection: ConnectionModel, principal: Principal, frame: SubscribeFrame) -> list[dict[str, Any]]:
     """Members only; subscription first, then the replay (so nothing falls in between)."""
     rooms.get_access(frame.room_id, principal, "VIEWER")
-    _add_subscription(connection, principal, frame.room_id)
+    subs = _add_subscription(connection, principal, frame.room_id)
     server_time = clock.iso()
     replayed: list[dict[str, Any]] = []
     truncated = False
@@ -206,23 +203,28 @@ def subscribe(connection: ConnectionModel, principal: Principal, frame: Subscrib
         views, truncated = messaging.replay(frame.room_id, frame.last_seq, since)
         replayed = [{"type": "message", "message": v, "replay": True} for v in views]
     subscribed = {"type": "subscribed", "room_id": frame.room_id,
-                  "online": presence.online_users(presence.subscribers(frame.room_id)),
+                  "online": presence.online_users(subs),
                   "last_seq": messaging.last_sequence(frame.room_id), "server_time": server_time,
                   "has_more": truncated}
     return [subscribed, *replayed]
 
 
-def _add_subscription(connection: ConnectionModel, principal: Principal, room_id: str) -> None:
-    already_online = any(s.user_id == principal.user_id for s in presence.subscribers(room_id))
-    SubscriptionModel(room_id, connection.connection_id, user_id=principal.user_id,
-                      subscribed_at=clock.iso(), expires_at=_expiry()).save()
+def _add_subscription(connection: ConnectionModel, principal: Principal, room_id: str) -> list[SubscriptionModel]:
+    """Subscribe; a user's first tab in the room is announced. Returns the room's subscriptions."""
+    existing = presence.subscribers(room_id)
+    already_online = any(s.user_id == principal.user_id for s in existing)
+    others = [s for s in existing if s.connection_id != connection.connection_id]
+    mine = SubscriptionModel(room_id, connection.connection_id, user_id=principal.user_id, subscribed_at=clock.iso(),
+                             expires_at=clock.expires_in(get_settings().connection_ttl))
+    mine.save()
+    subs = [*others, mine]
     if not already_online:
-        presence.announce(room_id, principal.user_id, "user_joined", exclude_connection=connection.connection_id)
+        presence.announce(room_id, principal.user_id, "user_joined", subs, exclude_connection=connection.connection_id)
+    return subs
 
 
 def _minus_margin(stamp: str) -> str:
-    moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    return clock.iso((moment - CHANGE_MARGIN).timestamp())
+    return clock.iso(clock.parse_iso(stamp) - CHANGE_MARGIN)
 
 
 def send(principal: Principal, frame: MessageFrame) -> dict[str, Any]:
@@ -234,7 +236,6 @@ def send(principal: Principal, frame: MessageFrame) -> dict[str, Any]:
         messaging.require_ready_file(frame.room_id, frame.file_id)
     in_room = members.member_ids(frame.room_id) if frame.mentions else set()
     ack = messaging.send_message(principal.user_id, frame, in_room)
-    last = datetime.strptime(access.room.last_activity_at[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    if datetime.now(UTC) - last > ACTIVITY_EVERY:
+    if clock.now() - clock.parse_iso(access.room.last_activity_at) > ACTIVITY_EVERY:
         rooms.touch_room(frame.room_id)
     return ack
