@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Chalice, CORSConfig
 from chalice.app import DynamoDBEvent, WebsocketEvent
 
+from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
@@ -83,6 +84,7 @@ def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     return room_fanout.handle_batch(event.to_dict(), event.context)
 
 
-# Structured logs with correlation ids and EMF metrics flushed after every invocation
-# (REST, WebSocket and stream handlers alike).
+# Every invocation (REST, WebSocket and stream handlers alike): the models bound to the
+# configured tables once, structured logs with correlation ids, EMF metrics flushed after.
+app.register_middleware(tables.bind_middleware, "all")
 app.register_middleware(observability_middleware, "all")

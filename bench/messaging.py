@@ -121,18 +121,18 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
 
     import app as app_module
     from chalicelib.auth.service import Principal
+    from chalicelib.connections import sender as ws_sender
+    from chalicelib.connections.models import ConnectionModel, SubscriptionModel
     from chalicelib.core import clock
-    from chalicelib.core.db import create_tables
+    from chalicelib import tables
     from chalicelib.core.settings import get_settings
-    from chalicelib.messaging.models import MessageModel
-    from chalicelib.realtime import sender as ws_sender
     from chalicelib.realtime import service as realtime
-    from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
     from chalicelib.rooms import schemas
     from chalicelib.rooms import service as rooms
+    from chalicelib.timeline.models import MessageModel
 
     get_settings.cache_clear()
-    create_tables()
+    tables.create_all()
 
     class NoopApi:
         def post_to_connection(self, **_: Any) -> dict[str, Any]:

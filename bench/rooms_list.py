@@ -76,10 +76,10 @@ def main() -> None:
         os.environ["DYNAMODB_ENDPOINT"] = ddb.endpoint
         os.environ["TABLE_PREFIX"] = "bench"
         from chalicelib.auth.service import Principal
-        from chalicelib.core.db import create_tables
+        from chalicelib import tables
         from chalicelib.rooms import schemas, service
 
-        create_tables()
+        tables.create_all()
         user = "chen.editor@panjit.com.tw"
         began = time.perf_counter()
         mine = load(args.rooms, args.member_every, user)

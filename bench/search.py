@@ -32,8 +32,8 @@ QUERIES = ["溫度", "SAC305", "line 3", "熱電偶", "stopped", "溢膠 lot"]
 
 def load(total: int, rooms: list[str], workers: int = 8) -> None:
     from chalicelib.core import clock
-    from chalicelib.messaging.models import MessageModel
     from chalicelib.messaging.search import reindex
+    from chalicelib.timeline.models import MessageModel
 
     per_room = total // len(rooms)
     start = time.time() - total
@@ -82,11 +82,11 @@ def main() -> None:
     with run_dynamodb_local() as ddb:
         os.environ["DYNAMODB_ENDPOINT"] = ddb.endpoint
         os.environ["TABLE_PREFIX"] = "benchsearch"
-        from chalicelib.core.db import create_tables
+        from chalicelib import tables
         from chalicelib.messaging import search
-        from chalicelib.messaging.models import MessageModel
+        from chalicelib.timeline.models import MessageModel
 
-        create_tables()
+        tables.create_all()
         rooms = [str(uuid.uuid4()) for _ in range(args.rooms)]
         began = time.perf_counter()
         load(args.messages, rooms)

@@ -90,7 +90,7 @@ def bench_flow(path: str, repeat: int) -> None:
                            "S3_SECRET_ACCESS_KEY": sw.secret_key, "S3_ADDRESSING_STYLE": "path",
                            "FILES_BUCKET": "bench-files", "TABLE_PREFIX": "bench"})
         from chalicelib.auth.service import Principal
-        from chalicelib.core.db import create_tables
+        from chalicelib import tables
         from chalicelib.core.settings import get_settings
         from chalicelib.files import service, storage
         from chalicelib.files.schemas import RequestUpload
@@ -99,7 +99,7 @@ def bench_flow(path: str, repeat: int) -> None:
 
         get_settings.cache_clear()
         with mock_aws():  # DynamoDB only: S3 goes to SeaweedFS
-            create_tables()
+            tables.create_all()
             storage.ensure_bucket()
             owner = Principal("bench@panjit.com.tw", "Bench", "QA", False, "s")
             room = rooms.create_room(owner, room_schemas.CreateRoom(title="bench", incident_type="other"))["room_id"]

@@ -24,10 +24,10 @@ def main() -> None:
     os.environ["TABLE_PREFIX"] = args.prefix
     os.environ["AWS_REGION"] = args.region
 
-    from chalicelib.core.db import all_models, create_tables
+    from chalicelib import tables
 
-    created = create_tables()
-    for model in all_models():
+    created = tables.create_all()
+    for model in tables.MODELS:
         state = "created" if model.Meta.table_name in created else "exists"
         print(f"{model.Meta.table_name}: {state}")
 

@@ -212,9 +212,9 @@ def table_resource(model: Any) -> dict[str, Any]:
 
 
 def models_by_logical() -> dict[str, Any]:
-    from chalicelib.core.db import all_models
+    from chalicelib import tables
 
-    return {m.Meta.logical_name: m for m in all_models()}
+    return {m.Meta.logical_name: m for m in tables.MODELS}
 
 
 # --------------------------------------------------------------------------------- IAM

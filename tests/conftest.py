@@ -24,8 +24,8 @@ DEV_DIRECTORY = os.path.join(REPO, "infrastructure", "local", "dev-directory.jso
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
     """Settings and cached clients are read per test (tests change the environment)."""
+    from chalicelib.connections import sender
     from chalicelib.core.settings import get_settings
-    from chalicelib.realtime import sender
 
     get_settings.cache_clear()
     sender._endpoint.cache_clear()

@@ -1,4 +1,4 @@
-"""REST routes of authentication (thin: validate, call the service, answer)."""
+"""REST routes of authentication and the user directory (thin: validate, call the service, answer)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.auth import service
-from chalicelib.auth.schemas import LoginRequest, RefreshRequest
-from chalicelib.core.http import no_content, parse_body, route
+from chalicelib.auth import service, users
+from chalicelib.auth.http import authed_route
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.schemas import LoginRequest, RefreshRequest, SearchUsers
+from chalicelib.core.http import no_content, parse_body, parse_query, route
 
 bp = Blueprint(__name__)
-
-
-def current_principal() -> service.Principal:
-    """The caller of the current request (raises ``Unauthorized``)."""
-    return service.authenticate_bearer(bp.current_request.headers.get("authorization"))
 
 
 @route(bp, "/auth/login", methods=["POST"])
@@ -30,17 +27,23 @@ def refresh() -> dict[str, Any]:
     return service.refresh(body.refresh_token)
 
 
-@route(bp, "/auth/logout", methods=["POST"])
-def logout() -> Any:
-    service.logout(current_principal())
+@authed_route(bp, "/auth/logout", methods=["POST"])
+def logout(principal: Principal) -> Any:
+    service.logout(principal)
     return no_content()
 
 
-@route(bp, "/auth/me", methods=["GET"])
-def me() -> dict[str, Any]:
-    return current_principal().public()
+@authed_route(bp, "/auth/me", methods=["GET"])
+def me(principal: Principal) -> dict[str, Any]:
+    return principal.public()
 
 
-@route(bp, "/auth/ws-ticket", methods=["POST"])
-def ws_ticket() -> dict[str, Any]:
-    return service.issue_ws_ticket(current_principal())
+@authed_route(bp, "/auth/ws-ticket", methods=["POST"])
+def ws_ticket(principal: Principal) -> dict[str, Any]:
+    return service.issue_ws_ticket(principal)
+
+
+@authed_route(bp, "/users", methods=["GET"])
+def search_users(principal: Principal) -> dict[str, Any]:
+    query = parse_query(bp.current_request, SearchUsers)
+    return {"users": [u.public() for u in users.search_users(query.q, query.limit)]}

@@ -32,3 +32,11 @@ class RefreshRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class SearchUsers(BaseModel):
+    """Query string of ``GET /api/users``."""
+
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field(default="", max_length=100)
+    limit: int = Field(default=20, ge=1, le=50)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
@@ -16,36 +15,18 @@ from chalicelib.auth.models import (
     UserModel,
     WsTicketModel,
 )
+from chalicelib.auth.principal import Principal
 from chalicelib.auth.tokens import digest, issue_access_token, new_secret, verify_access_token
 from chalicelib.core import clock
-from chalicelib.core.db import bind_models
 from chalicelib.core.errors import AccountLocked, InvalidCredentials, Unauthorized
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import Settings, get_settings
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller."""
-
-    user_id: str
-    display_name: str
-    department: str
-    is_admin: bool
-    session_id: str
-
-    def public(self) -> dict[str, Any]:
-        """The user object of the contract."""
-        data = asdict(self)
-        data.pop("session_id")
-        return data
 
 
 # ---------------------------------------------------------------------------------- login
 def login(username: str, password: str, directory: LdapDirectory | None = None) -> dict[str, Any]:
     """Check the lockout, ask AD, and open a session; returns the token response."""
     settings = get_settings()
-    bind_models(settings)
     key = parse_login_name(username, settings).lockout_key
     _raise_if_locked(key, settings)
     try:
@@ -170,7 +151,6 @@ def _token_response(principal: Principal, settings: Settings) -> dict[str, Any]:
 def refresh(refresh_token: str) -> dict[str, Any]:
     """Rotate a refresh token; presenting a rotated one revokes the whole session."""
     settings = get_settings()
-    bind_models(settings)
     try:
         record = RefreshTokenModel.get(digest(refresh_token), consistent_read=True)
     except DoesNotExist:
@@ -197,7 +177,6 @@ _CACHE_LOCK = threading.Lock()
 
 def revoke_session(session_id: str, reason: str = "logout") -> None:
     """Mark a session revoked; its access tokens stop working at once in this container."""
-    bind_models()
     try:
         SessionModel(session_id).update(actions=[
             SessionModel.revoked_at.set(clock.iso()),
@@ -238,7 +217,6 @@ def _load_principal(session_id: str, user_id: str, use_cache: bool = True) -> Pr
 
 def principal_for_session(session_id: str, user_id: str) -> Principal:
     """The principal of a live session (cached a few seconds); ``Unauthorized`` once it ended."""
-    bind_models()
     return _load_principal(session_id, user_id)
 
 
@@ -249,7 +227,6 @@ def authenticate_bearer(authorization: str | None) -> Principal:
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
-    bind_models()
     claims = verify_access_token(token.strip())
     return _load_principal(claims.session_id, claims.user_id)
 
@@ -275,7 +252,6 @@ def redeem_ws_ticket(ticket: str | None) -> Principal:
     """Consume a ticket (exactly once) and return its principal; raise ``Unauthorized``."""
     if not ticket or len(ticket) > 200:
         raise Unauthorized("Missing ticket")
-    bind_models()
     key = digest(ticket)
     try:
         record = WsTicketModel.get(key, consistent_read=True)

@@ -15,16 +15,21 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import Settings, get_settings
 
-_REGISTRY: list[type[Model]] = []
 _BOUND: dict[type[Model], tuple[str, str | None, str]] = {}
 
 
 def register(model: type[Model]) -> type[Model]:
-    """Class decorator: remember a model so it gets bound and created with the others."""
+    """Class decorator: remember the model's logical table name and use on-demand billing.
+
+    The app's list of models is ``chalicelib.tables.MODELS``; this only prepares one model."""
     model.Meta.logical_name = model.Meta.table_name  # type: ignore[attr-defined]
     model.Meta.billing_mode = "PAY_PER_REQUEST"  # type: ignore[attr-defined]
-    _REGISTRY.append(model)
     return model
+
+
+def logical_name(model: type[Model]) -> str:
+    """A model's short table name (``messages``)."""
+    return str(model.Meta.logical_name)  # type: ignore[attr-defined]
 
 
 def table_name(logical: str, settings: Settings | None = None) -> str:
@@ -32,34 +37,22 @@ def table_name(logical: str, settings: Settings | None = None) -> str:
     return f"{(settings or get_settings()).table_prefix}-{logical}"
 
 
-def bind_models(settings: Settings | None = None) -> list[type[Model]]:
-    """Point every registered model at its table; cheap and idempotent."""
+def bind_models(models: Iterable[type[Model]], settings: Settings | None = None) -> None:
+    """Point the models at their tables on the configured endpoint; cheap and idempotent."""
     settings = settings or get_settings()
-    for model in _REGISTRY:
-        target = (table_name(model.Meta.logical_name, settings), settings.dynamodb_endpoint, settings.region)  # type: ignore[attr-defined]
+    for model in models:
+        target = (table_name(logical_name(model), settings), settings.dynamodb_endpoint, settings.region)
         if _BOUND.get(model) == target:
             continue
         model.Meta.table_name, model.Meta.host, model.Meta.region = target
         model._connection = None  # drop the cached connection to the old table
         _BOUND[model] = target
-    return list(_REGISTRY)
 
 
-def all_models() -> list[type[Model]]:
-    """Every registered model (importing the domain model modules registers them)."""
-    import chalicelib.auth.models  # noqa: F401
-    import chalicelib.files.models  # noqa: F401
-    import chalicelib.messaging.models  # noqa: F401
-    import chalicelib.realtime.models  # noqa: F401
-    import chalicelib.rooms.models  # noqa: F401
-
-    return list(_REGISTRY)
-
-
-def create_tables(models: Iterable[type[Model]] | None = None) -> list[str]:
-    """Create missing tables (with streams, GSIs, TTL); returns the names created."""
-    models = list(models) if models is not None else all_models()
-    bind_models()
+def create_tables(models: Iterable[type[Model]]) -> list[str]:
+    """Create the missing tables (with streams, GSIs, TTL); returns the names created."""
+    models = list(models)
+    bind_models(models)
     created = []
     for model in models:
         if not model.exists():
@@ -68,10 +61,10 @@ def create_tables(models: Iterable[type[Model]] | None = None) -> list[str]:
     return created
 
 
-def delete_tables(models: Iterable[type[Model]] | None = None) -> None:
+def delete_tables(models: Iterable[type[Model]]) -> None:
     """Drop the tables (tests only)."""
-    models = list(models) if models is not None else all_models()
-    bind_models()
+    models = list(models)
+    bind_models(models)
     for model in models:
         if model.exists():
             model.delete_table()

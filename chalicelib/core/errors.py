@@ -23,6 +23,13 @@ class AppError(Exception):
         return {"error": {"code": self.code, "message": self.message, **self.extra}}
 
 
+class InternalError(AppError):
+    """Anything unexpected: logged with a correlation id that the caller also sees."""
+
+    def __init__(self, correlation_id: str) -> None:
+        super().__init__("Internal error", correlation_id=correlation_id)
+
+
 class ValidationFailed(AppError):
     status, code, default_message = 400, "validation_error", "Invalid input"
 
@@ -98,3 +105,27 @@ def from_dependency_failure(exc: BaseException) -> AppError | None:
             return Unavailable("A backing service is unreachable; retry in a moment")
         seen = seen.__cause__ or getattr(seen, "cause", None)
     return None
+
+
+def to_app_error(exc: BaseException, **context: Any) -> AppError:
+    """The one error path: any exception as the error a caller sees.
+
+    Domain errors pass through; dependency failures become 429/503 (logged as warnings);
+    anything else is logged with its stack and a correlation id and becomes ``internal_error``.
+    ``context`` (path, frame type, connection id ...) goes on the log line.
+    """
+    import uuid
+
+    from chalicelib.core.observability import logger
+
+    if isinstance(exc, AppError):
+        if exc.status >= 500:
+            logger.warning("request failed", extra={"code": exc.code, **context})
+        return exc
+    mapped = from_dependency_failure(exc)
+    if mapped is not None:
+        logger.warning("dependency failure", extra={"code": mapped.code, "cause": type(exc).__name__, **context})
+        return mapped
+    correlation_id = str(uuid.uuid4())
+    logger.exception("unhandled error", extra={"correlation_id": correlation_id, **context})
+    return InternalError(correlation_id)

@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core.errors import AppError, ValidationFailed, from_dependency_failure
-from chalicelib.core.observability import logger
+from chalicelib.core.errors import AppError, ValidationFailed, to_app_error
 
 M = TypeVar("M", bound=BaseModel)
 # Accept any declared body type at the Chalice layer; :func:`parse_body` answers in the
@@ -65,7 +64,7 @@ def parse_query(request: Any, model: type[M]) -> M:
 
 
 def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``bp.route`` whose view maps ``AppError`` (and anything unexpected) to the contract."""
+    """``bp.route`` whose view answers every failure in the contract's error shape."""
     options.setdefault("content_types", ANY_CONTENT)
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,20 +72,8 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
         def wrapped(**kwargs: Any) -> Any:
             try:
                 return view(**kwargs)
-            except AppError as err:
-                if err.status >= 500:
-                    logger.warning("request failed", extra={"code": err.code, "path": path})
-                return error_response(err)
             except Exception as exc:  # noqa: BLE001 - the contract forbids Chalice's own 500 shape
-                mapped = from_dependency_failure(exc)
-                if mapped is not None:
-                    logger.warning("dependency failure", extra={"path": path, "code": mapped.code})
-                    return error_response(mapped)
-                logger.exception("unhandled error", extra={"path": path})
-                return Response(
-                    body={"error": {"code": "internal_error", "message": "Internal error"}},
-                    status_code=500,
-                )
+                return error_response(to_app_error(exc, path=path))
 
         bp.route(path, **options)(wrapped)
         return wrapped

@@ -8,7 +8,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from chalicelib.core.db import bind_models
 from chalicelib.core.observability import logger
 
 
@@ -21,7 +20,6 @@ def process_stream_batch(event: dict[str, Any], context: Any,
     """
     if not event.get("Records"):
         return {"batchItemFailures": []}  # Lambda never sends an empty batch; a poller might
-    bind_models()
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
     def record_handler(record: DynamoDBRecord) -> None:

@@ -17,7 +17,7 @@ class FileType:
     content_type: str
     kind: str
     extensions: tuple[str, ...]
-    magic: str  # the sniffer's name for its first bytes (see ``service.sniff``)
+    magic: str  # the sniffer's name for its first bytes (see ``sniffing.sniff``)
 
 
 FILE_TYPES: dict[str, FileType] = {t.content_type: t for t in [

@@ -13,175 +13,32 @@ and deletes their own files, OWNER (and administrators) complete or delete anyon
 
 from __future__ import annotations
 
-import codecs
-import os
-import re
-import unicodedata
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
-from chalicelib.auth.service import Principal
+from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.core.db import bind_models
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooLarge, Unavailable, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.files import images, storage
 from chalicelib.files.models import FileModel
-from chalicelib.files.schemas import (
-    CONTENT_TYPE_ALIASES,
-    FILE_TYPES,
-    GENERIC_CONTENT_TYPES,
-    FileType,
-    ListFiles,
-    RequestUpload,
-)
-from chalicelib.messaging.service import append_system_event
+from chalicelib.files.naming import display_name, safe_name
+from chalicelib.files.schemas import FILE_TYPES, ListFiles, RequestUpload
+from chalicelib.files.sniffing import resolve_type, size_limit, sniff
+from chalicelib.files.views import file_view
+from chalicelib.rooms.access import at_least, get_access
+from chalicelib.timeline.service import append_system_event
 
-RANK = {"VIEWER": 1, "EDITOR": 2, "OWNER": 3}
 UPLOADS_PREFIX = "uploads/"  # pending uploads (lifecycle: expire after 1 day)
 ROOMS_PREFIX = "rooms/"  # confirmed files and thumbnails
 DELETED_TAG = {"state": "deleted"}  # soft-deleted objects (lifecycle may expire them)
 SNIFF_BYTES = 4096
 PENDING_GRACE = 3600  # seconds after the upload URL expires before a pending upload is cleaned up
 RECORD_TTL = 24 * 3600  # records of unconfirmed / rejected uploads disappear after a day
-SAFE_NAME_MAX = 100
-WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-def _rooms() -> Any:
-    # rooms.service imports messaging.service, which imports this module lazily: keep it lazy here too
-    from chalicelib.rooms import service as rooms
-
-    return rooms
-
-
-# ------------------------------------------------------------------------------ names
-def display_name(raw: str) -> str:
-    """The name shown and offered on download: the last path segment, without control,
-    format (bidi override) or odd space characters. Empty means unusable."""
-    name = unicodedata.normalize("NFC", raw)
-    name = "".join(" " if ch in "\t\n\r\v\f" or unicodedata.category(ch) in ("Zs", "Zl", "Zp") else ch
-                   for ch in name)  # tabs, newlines and odd spaces are spaces
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = " ".join(name.split()).strip(" .")
-    return name[:255]
-
-
-def safe_name(name: str) -> str:
-    """An ASCII object-key segment for ``name``: ``[A-Za-z0-9._-]`` only, no leading dots,
-    no reserved device names, at most 100 characters, the extension kept."""
-    stem, ext = os.path.splitext(name)
-    ext = ext.lower() if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", ext) else ""
-    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_stem)
-    ascii_stem = re.sub(r"_+", "_", ascii_stem).strip("._-")
-    if not ascii_stem:
-        ascii_stem = "file"
-    if ascii_stem.split(".")[0].upper() in WINDOWS_RESERVED:
-        ascii_stem = f"_{ascii_stem}"
-    return ascii_stem[: SAFE_NAME_MAX - len(ext)] + ext
-
-
-def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    """RFC 6266 / 5987: an ASCII fallback plus the exact UTF-8 name (Chinese names survive)."""
-    fallback = safe_name(filename)
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-# ------------------------------------------------------------------------------ types
-def resolve_type(filename: str, declared: str) -> FileType:
-    """The allowed type of an upload from its declared Content-Type and its extension."""
-    ext = os.path.splitext(filename.lower())[1]
-    content_type = declared.split(";", 1)[0].strip().lower()
-    content_type = CONTENT_TYPE_ALIASES.get(content_type, content_type)
-    if content_type in GENERIC_CONTENT_TYPES:
-        by_ext = [t for t in FILE_TYPES.values() if ext in t.extensions]
-        if not by_ext:
-            raise ValidationFailed("This type of file is not allowed",
-                                   details=[{"field": "content_type", "message": "type not allowed"}])
-        return by_ext[0]
-    file_type = FILE_TYPES.get(content_type)
-    if file_type is None:
-        raise ValidationFailed(f"Files of type {content_type[:100]} are not allowed",
-                               details=[{"field": "content_type", "message": "type not allowed"}])
-    if ext not in file_type.extensions:
-        raise ValidationFailed("The file name's extension does not match its type",
-                               details=[{"field": "filename",
-                                         "message": f"expected {', '.join(file_type.extensions)}"}])
-    return file_type
-
-
-def size_limit(kind: str) -> int:
-    """The configured maximum size of a kind of file."""
-    settings = get_settings()
-    return settings.files_max_image_bytes if kind == "image" else settings.files_max_document_bytes
-
-
-def sniff(head: bytes) -> str | None:
-    """What the first bytes of a file are: jpeg, png, gif, webp, pdf, zip, text or ``None``."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return "zip"
-    if _looks_like_text(head):
-        return "text"
-    return None
-
-
-_TEXT_CONTROLS = {9, 10, 11, 12, 13, 26, 27}  # tab, newlines, form feed, EOF, escape (ANSI colours in logs)
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """UTF-8 (or UTF-16 with a BOM), or a legacy 8-bit encoding such as Big5, without binary
-    control bytes in the first kilobytes."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            codec = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
-            text = codecs.getincrementaldecoder(codec)().decode(head[2:], final=False)
-        except UnicodeDecodeError:
-            return False
-        return not any(ord(ch) < 32 and ord(ch) not in _TEXT_CONTROLS for ch in text)
-    return not any(byte < 32 and byte not in _TEXT_CONTROLS for byte in head) and b"\x7f" not in head[:64]
-
-
-# ------------------------------------------------------------------------------ views
-def file_view(record: FileModel, with_urls: bool = False) -> dict[str, Any]:
-    """The contract's file object (``with_urls``: plus presigned download and thumbnail URLs)."""
-    data: dict[str, Any] = {
-        "file_id": record.file_id,
-        "room_id": record.room_id,
-        "filename": record.filename,
-        "content_type": record.content_type,
-        "kind": record.kind,
-        "size": int(record.size),
-        "uploaded_by": record.uploaded_by,
-        "created_at": record.created_at,
-        "width": int(record.width) if record.width is not None else None,
-        "height": int(record.height) if record.height is not None else None,
-    }
-    if with_urls:
-        ttl = get_settings().download_url_ttl
-        data["download_url"] = storage.presigned_get(
-            record.object_key, ttl, content_disposition(record.filename), record.content_type)
-        data["thumbnail_url"] = storage.presigned_get(
-            record.thumbnail_key, ttl, content_disposition(f"{os.path.splitext(record.filename)[0]}.webp", "inline"),
-            images.THUMBNAIL_TYPE) if record.has_thumbnail and record.thumbnail_key else None
-        data["expires_in"] = ttl
-    return data
 
 
 def _record(room_id: str, file_id: str) -> FileModel:
@@ -197,9 +54,8 @@ def _record(room_id: str, file_id: str) -> FileModel:
 # ------------------------------------------------------------------------------ upload
 def request_upload(room_id: str, principal: Principal, body: RequestUpload) -> dict[str, Any]:
     """``POST /rooms/{room_id}/files`` (EDITOR+): a pending record and a presigned POST."""
-    access = _rooms().get_access(room_id, principal, "EDITOR")
-    if access.room.status == "archived":
-        raise Conflict("An archived room takes no new files")
+    access = get_access(room_id, principal, "EDITOR")
+    access.require_open("An archived room takes no new files")
     name = display_name(body.filename)
     if not name or name in (".", ".."):
         raise ValidationFailed("The file name is empty",
@@ -231,14 +87,14 @@ def request_upload(room_id: str, principal: Principal, body: RequestUpload) -> d
 
 def complete_upload(room_id: str, file_id: str, principal: Principal) -> dict[str, Any]:
     """``POST .../files/{file_id}/complete``: verify the stored object, thumbnail, publish."""
-    access = _rooms().get_access(room_id, principal, "VIEWER")
+    access = get_access(room_id, principal, "VIEWER")
     record = _record(room_id, file_id)
     if record.status not in ("pending", "complete"):
         raise NotFound("File not found")
     own = record.uploaded_by == principal.user_id
-    if not own and access.effective != "OWNER":
+    if not own and not access.is_owner:
         raise Forbidden("Only the uploader or an OWNER may complete this upload")
-    if own and RANK[access.effective] < RANK["EDITOR"]:
+    if own and not at_least(access.effective, "EDITOR"):
         raise Forbidden("This needs the EDITOR role")
     if record.status == "complete":
         return file_view(record)  # idempotent
@@ -322,7 +178,6 @@ def expire_pending(room_id: str, now: float | None = None) -> int:
     AWS does the same with DynamoDB TTL and the ``uploads/`` lifecycle rule; this keeps local
     stacks tidy and runs whenever someone asks to upload into the room. Returns the count.
     """
-    bind_models()
     deadline = clock.iso(clock.now() if now is None else now)
     count = 0
     for key in FileModel.by_pending.query(room_id, FileModel.pending_until < deadline):
@@ -345,7 +200,7 @@ def expire_pending(room_id: str, now: float | None = None) -> int:
 # ------------------------------------------------------------------------------ read
 def get_file(room_id: str, file_id: str, principal: Principal) -> dict[str, Any]:
     """``GET .../files/{file_id}`` (VIEWER+): metadata and short-lived URLs."""
-    _rooms().get_access(room_id, principal, "VIEWER")
+    get_access(room_id, principal, "VIEWER")
     record = _record(room_id, file_id)
     if record.status != "complete":
         raise NotFound("File not found")
@@ -354,7 +209,7 @@ def get_file(room_id: str, file_id: str, principal: Principal) -> dict[str, Any]
 
 def list_files(room_id: str, principal: Principal, query: ListFiles) -> dict[str, Any]:
     """``GET /rooms/{room_id}/files`` (VIEWER+): complete files, newest first, by kind."""
-    _rooms().get_access(room_id, principal, "VIEWER")
+    get_access(room_id, principal, "VIEWER")
     scope = {"room_id": room_id, "type": query.type}
     start = decode_cursor(query.cursor, principal.user_id, scope)
     results: Any
@@ -382,7 +237,6 @@ def is_ready_file(room_id: str, file_id: str | None) -> bool:
     """True when ``file_id`` is a complete (not deleted) file of ``room_id`` (message refs)."""
     if not file_id or not clock.is_uuid(file_id) or not clock.is_uuid(room_id):
         return False
-    bind_models()
     try:
         return FileModel.get(room_id, file_id, consistent_read=True).status == "complete"
     except DoesNotExist:
@@ -392,11 +246,11 @@ def is_ready_file(room_id: str, file_id: str | None) -> bool:
 # ------------------------------------------------------------------------------ delete
 def delete_file(room_id: str, file_id: str, principal: Principal) -> None:
     """``DELETE .../files/{file_id}`` (uploader or OWNER): soft delete, objects tagged."""
-    access = _rooms().get_access(room_id, principal, "VIEWER")
+    access = get_access(room_id, principal, "VIEWER")
     record = _record(room_id, file_id)
     if record.status not in ("pending", "complete"):
         raise NotFound("File not found")
-    if record.uploaded_by != principal.user_id and access.effective != "OWNER":
+    if record.uploaded_by != principal.user_id and not access.is_owner:
         raise Forbidden("Only the uploader or an OWNER may delete this file")
     was_complete = record.status == "complete"
     if record.status == "pending":
@@ -417,3 +271,10 @@ def delete_file(room_id: str, file_id: str, principal: Principal) -> None:
         # in the room's history (audit) and, through the stream, live to everyone viewing it:
         # messages that referenced the file show "file deleted" at once
         append_system_event(room_id, "file_deleted", principal.user_id, file_id=file_id, filename=record.filename)
+
+
+def require_ready_file(room_id: str, file_id: str | None) -> None:
+    """An ``image_ref`` / ``file_ref`` message must point at a completed upload of this room."""
+    if not is_ready_file(room_id, file_id):
+        raise ValidationFailed("Unknown file for this room",
+                               details=[{"field": "file_id", "message": "not a completed file of this room"}])

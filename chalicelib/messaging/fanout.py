@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
-from chalicelib.auth.models import UserModel
+from chalicelib.auth import users
+from chalicelib.connections.delivery import deliver_to_room, deliver_to_user
 from chalicelib.core.streams import process_stream_batch
 from chalicelib.messaging import reports, search
-from chalicelib.messaging.models import MessageModel
-from chalicelib.messaging.views import message_view, reaction_sets, system_frame
-from chalicelib.realtime.delivery import deliver_to_room, deliver_to_user
-from chalicelib.rooms.models import RoomModel
+from chalicelib.rooms import access
+from chalicelib.timeline.models import MessageModel
+from chalicelib.timeline.views import message_view, reaction_sets, system_frame
 
 
 def _image(image: dict[str, Any] | None) -> MessageModel | None:
@@ -77,15 +75,7 @@ def handle_record(record: dict[str, Any]) -> None:
 
 def _mention_context(room_id: str, sender_id: str) -> dict[str, str]:
     """Room title and sender name, so a notification makes sense outside the room."""
-    try:
-        title = RoomModel.get(room_id, attributes_to_get=["title"]).title
-    except DoesNotExist:
-        title = ""
-    try:
-        name = UserModel.get(sender_id, attributes_to_get=["display_name"]).display_name
-    except DoesNotExist:
-        name = sender_id
-    return {"room_title": title, "sender_name": name}
+    return {"room_title": access.room_title(room_id), "sender_name": users.display_name(sender_id)}
 
 
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import clock
-from chalicelib.core.db import bind_models
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.messaging.models import AuditModel, MessageModel
+from chalicelib.messaging.models import AuditModel
 from chalicelib.messaging.schemas import validate_content
+from chalicelib.timeline.models import MessageModel
 
 EDIT_WINDOW = 15 * 60  # seconds
 MAX_DISTINCT_REACTIONS = 20
@@ -24,7 +24,6 @@ MAX_DISTINCT_REACTIONS = 20
 
 def find_message(room_id: str, message_id: str) -> MessageModel:
     """A room's message by id (Query on the room's ``message-id-index``)."""
-    bind_models()
     for key in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
         return MessageModel.get(room_id, key.sequence_number, consistent_read=True)
     raise NotFound("Message not found")

@@ -6,7 +6,8 @@ import math
 from typing import Any
 
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.messaging.models import AuditModel, IncidentPointModel, MessageModel
+from chalicelib.messaging.models import AuditModel, IncidentPointModel
+from chalicelib.timeline.models import MessageModel
 
 
 def _numeric(content: Any) -> dict[str, float]:

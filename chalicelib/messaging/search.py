@@ -12,11 +12,14 @@ import heapq
 from collections.abc import Iterator
 from typing import Any
 
+from chalicelib.auth.principal import Principal
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.messaging.models import MessageModel, SearchTermModel
+from chalicelib.messaging.models import SearchTermModel
+from chalicelib.messaging.schemas import SearchQuery
 from chalicelib.messaging.text import Query, highlights, index_terms, parse_query
-from chalicelib.messaging.views import message_view
-from chalicelib.rooms.models import RoomModel
+from chalicelib.rooms import access
+from chalicelib.timeline.models import MessageModel
+from chalicelib.timeline.views import message_view
 
 SEARCHABLE_TYPES = {"text", "image_ref", "file_ref"}
 BATCH = 25
@@ -96,9 +99,19 @@ def search(user_id: str, room_ids: list[str], q: str, limit: int, cursor: str | 
 
 def _add_room_titles(results: list[dict[str, Any]]) -> None:
     """Each result names its room (one BatchGet for the distinct rooms of the page)."""
-    room_ids = sorted({r["message"]["room_id"] for r in results})
-    if not room_ids:
-        return
-    titles = {room.room_id: room.title for room in RoomModel.batch_get(room_ids, attributes_to_get=["room_id", "title"])}
+    titles = access.room_titles(sorted({r["message"]["room_id"] for r in results}))
     for result in results:
         result["room_title"] = titles.get(result["message"]["room_id"], "")
+
+
+def search_for(principal: Principal, query: SearchQuery) -> dict[str, Any]:
+    """``GET /api/messages/search``: in one room or in every room the caller belongs to
+    (administrators too search only the rooms they are members of)."""
+    if query.room_id:
+        access.get_access(query.room_id, principal, "VIEWER")
+        if not access.is_member(query.room_id, principal.user_id):
+            return {"results": [], "next_cursor": None}
+        room_ids = [query.room_id]
+    else:
+        room_ids = access.room_ids_of(principal.user_id)
+    return search(principal.user_id, room_ids, query.q, query.limit, query.cursor)

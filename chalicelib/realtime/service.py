@@ -1,4 +1,10 @@
-"""WebSocket use cases: connect with a ticket, frames on ``$default``, disconnect."""
+"""WebSocket use cases: connect with a ticket, frames on ``$default``, disconnect.
+
+Every frame goes the same way: size and JSON checks, the registry entry for its ``type``
+(``handlers.FRAMES``), schema validation, the caller's connection and session, the room access
+(once, for frames about a room), the handler — and any failure becomes one ``error`` frame
+through the app's one error path (``core.errors.to_app_error``).
+"""
 
 from __future__ import annotations
 
@@ -6,39 +12,20 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
-from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth import service as auth
-from chalicelib.auth.service import Principal
-from chalicelib.core import clock
-from chalicelib.core.db import bind_models
-from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed, from_dependency_failure
+from chalicelib.connections import sender
+from chalicelib.connections import service as connections
+from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed, to_app_error
+from chalicelib.core.http import validation_details
 from chalicelib.core.observability import logger
-from chalicelib.core.settings import get_settings
-from chalicelib.messaging import operations
-from chalicelib.messaging import service as messaging
-from chalicelib.realtime import presence, sender
-from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
-from chalicelib.realtime.schemas import (
-    MAX_FRAME_BYTES,
-    DeleteFrame,
-    EditFrame,
-    MessageFrame,
-    PingFrame,
-    ReactionFrame,
-    SubscribeFrame,
-    TypingFrame,
-    UnsubscribeFrame,
-    parse_frame,
-)
-from chalicelib.rooms import members
-from chalicelib.rooms import service as rooms
+from chalicelib.realtime.handlers import FRAMES, FrameCall
+from chalicelib.realtime.schemas import MAX_FRAME_BYTES
+from chalicelib.rooms.access import get_access
 
 OK = {"statusCode": 200}
 REJECTED = {"statusCode": 401}
-CHANGE_MARGIN = 5.0  # seconds: writes stamped just before a client's last sync
-ACTIVITY_EVERY = 30.0  # seconds: how often messages move a room's last_activity_at
-
+FORBIDDEN = {"statusCode": 403}
 
 
 def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
@@ -56,186 +43,76 @@ def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
     room_id = query.get("room_id")
     if room_id is not None:
         try:
-            rooms.get_access(room_id, principal, "VIEWER")
+            get_access(room_id, principal, "VIEWER")
         except AppError:
-            return {"statusCode": 403}
-    bind_models()
-    connection = ConnectionModel(connection_id, user_id=principal.user_id, session_id=principal.session_id,
-                                 connected_at=clock.iso(), expires_at=clock.expires_in(get_settings().connection_ttl))
-    connection.save()
+            return FORBIDDEN
+    connections.register_connection(connection_id, principal.user_id, principal.session_id)
     if room_id is not None:
         # the client cannot be sent to before $connect returns: it gets `subscribed` when it
         # sends its own subscribe (with last_seq) or any other frame's reply
-        _add_subscription(connection, principal, room_id)
+        connections.subscribe(connection_id, principal.user_id, room_id)
     logger.info("websocket connected", extra={"connection_id": connection_id, "user_id": principal.user_id})
     return OK
 
 
 def disconnect(connection_id: str) -> dict[str, int]:
-    """``$disconnect`` (or a 410 on send): forget the connection and its subscriptions."""
-    forget_connection(connection_id)
+    """``$disconnect``: forget the connection and its subscriptions."""
+    connections.forget_connection(connection_id)
     return OK
 
 
-def forget_connection(connection_id: str) -> None:
-    """Delete a connection and its subscriptions; a user's last tab leaving a room is announced."""
-    bind_models()
-    gone: list[str] = []
-    for sub in SubscriptionModel.by_connection.query(connection_id):
-        gone += _leave(sub.room_id, connection_id)
-    try:
-        ConnectionModel(connection_id).delete()
-    except Exception:  # noqa: BLE001 - already gone is fine
-        pass
-    for other in set(gone) - {connection_id}:
-        forget_connection(other)
-
-
-def _leave(room_id: str, connection_id: str) -> list[str]:
-    try:
-        sub = SubscriptionModel.get(room_id, connection_id)
-    except DoesNotExist:
-        return []
-    sub.delete()
-    remaining = presence.subscribers(room_id)
-    if any(s.user_id == sub.user_id for s in remaining):
-        return []
-    return presence.announce(room_id, sub.user_id, "user_left", remaining)
-
-
-# ------------------------------------------------------------------------------ frames
 def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
-    """``$default``: validate and dispatch one client frame; bad frames get an ``error`` frame."""
-    replies: list[dict[str, Any]]
-    client_id = None
+    """``$default``: one client frame; replies (or one ``error`` frame) go back to the sender."""
+    raw: Any = None
     try:
-        if body is not None and len(body.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-            raise TooLarge(f"Frames are limited to {MAX_FRAME_BYTES // 1024} KB")
-        try:
-            raw = json.loads(body or "")
-        except ValueError:
-            raise ValidationFailed("Frame is not valid JSON") from None
-        if isinstance(raw, dict) and isinstance(raw.get("client_id"), str):
-            client_id = raw["client_id"][:64]
-        try:
-            frame = parse_frame(raw)
-        except ValidationError as exc:
-            raise ValidationFailed(_frame_problem(exc)) from None
-        replies = _dispatch(connection_id, frame)
-    except AppError as err:
-        error = {"type": "error", "code": err.code, "message": err.message}
-        if client_id:
-            error["client_id"] = client_id
-        replies = [error]
+        raw = _decode(body)
+        replies = _dispatch(connection_id, raw)
     except Exception as exc:  # noqa: BLE001 - a frame must never crash the connection
-        mapped = from_dependency_failure(exc)
-        if mapped is None:
-            logger.exception("frame handling failed", extra={"connection_id": connection_id})
-            mapped = AppError("Internal error")
-        error = {"type": "error", "code": mapped.code, "message": mapped.message}
-        if client_id:
-            error["client_id"] = client_id
-        replies = [error]
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        replies = [error_frame(to_app_error(exc, connection_id=connection_id, frame_type=str(kind)[:40]), raw)]
     for reply in replies:
         if not sender.post(connection_id, reply):
-            forget_connection(connection_id)
+            connections.forget_connection(connection_id)
             break
     return OK
 
 
-def _frame_problem(exc: ValidationError) -> str:
-    first = exc.errors(include_url=False, include_input=False)[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"{where}: {first['msg']}" if where else first["msg"]
+def error_frame(err: AppError, raw: Any = None) -> dict[str, Any]:
+    """The ``error`` frame: the contract's error fields plus the frame's ``client_id``."""
+    frame: dict[str, Any] = {"type": "error", **err.body()["error"]}
+    client_id = raw.get("client_id") if isinstance(raw, dict) else None
+    if isinstance(client_id, str) and client_id:
+        frame["client_id"] = client_id[:64]
+    return frame
 
 
-def _caller(connection_id: str) -> tuple[ConnectionModel, Principal]:
-    bind_models()
+def _decode(body: str | None) -> Any:
+    if body is not None and len(body.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
+        raise TooLarge(f"Frames are limited to {MAX_FRAME_BYTES // 1024} KB")
     try:
-        connection = ConnectionModel.get(connection_id)
-    except DoesNotExist:
-        raise Unauthorized("Unknown connection; reconnect") from None
-    return connection, auth.principal_for_session(connection.session_id, connection.user_id)
+        return json.loads(body or "")
+    except ValueError:
+        raise ValidationFailed("Frame is not valid JSON") from None
 
 
-def _dispatch(connection_id: str, frame: Any) -> list[dict[str, Any]]:
-    if isinstance(frame, PingFrame):
-        return [{"type": "pong"}]
-    connection, principal = _caller(connection_id)
-    if isinstance(frame, SubscribeFrame):
-        return subscribe(connection, principal, frame)
-    if isinstance(frame, UnsubscribeFrame):
-        _leave(frame.room_id, connection_id)
-        return [{"type": "unsubscribed", "room_id": frame.room_id}]
-    if isinstance(frame, MessageFrame):
-        return [send(principal, frame)]
-    if isinstance(frame, EditFrame):
-        rooms.get_access(frame.room_id, principal, "EDITOR")
-        operations.edit_message(principal.user_id, frame.room_id, frame.message_id, frame.content)
-        return []
-    if isinstance(frame, DeleteFrame):
-        access = rooms.get_access(frame.room_id, principal, "EDITOR")
-        operations.delete_message(principal.user_id, access.effective == "OWNER", frame.room_id, frame.message_id)
-        return []
-    if isinstance(frame, ReactionFrame):
-        rooms.get_access(frame.room_id, principal, "EDITOR")
-        operations.react(principal.user_id, frame.room_id, frame.message_id, frame.emoji,
-                         add=frame.type == "add_reaction")
-        return []
-    if isinstance(frame, TypingFrame):
-        rooms.get_access(frame.room_id, principal, "EDITOR")
-        presence.broadcast(presence.subscribers(frame.room_id),
-                           {"type": "typing", "room_id": frame.room_id, "user_id": principal.user_id,
-                            "is_typing": frame.is_typing}, exclude_user=principal.user_id)
-        return []
-    raise ValidationFailed(f"Unsupported frame type: {frame.type}")
-
-
-def subscribe(connection: ConnectionModel, principal: Principal, frame: SubscribeFrame) -> list[dict[str, Any]]:
-    """Members only; subscription first, then the replay (so nothing falls in between)."""
-    rooms.get_access(frame.room_id, principal, "VIEWER")
-    subs = _add_subscription(connection, principal, frame.room_id)
-    server_time = clock.iso()
-    replayed: list[dict[str, Any]] = []
-    truncated = False
-    if frame.last_seq is not None:
-        since = _minus_margin(frame.changed_since) if frame.changed_since else None
-        views, truncated = messaging.replay(frame.room_id, frame.last_seq, since)
-        replayed = [{"type": "message", "message": v, "replay": True} for v in views]
-    subscribed = {"type": "subscribed", "room_id": frame.room_id,
-                  "online": presence.online_users(subs),
-                  "last_seq": messaging.last_sequence(frame.room_id), "server_time": server_time,
-                  "has_more": truncated}
-    return [subscribed, *replayed]
-
-
-def _add_subscription(connection: ConnectionModel, principal: Principal, room_id: str) -> list[SubscriptionModel]:
-    """Subscribe; a user's first tab in the room is announced. Returns the room's subscriptions."""
-    existing = presence.subscribers(room_id)
-    already_online = any(s.user_id == principal.user_id for s in existing)
-    others = [s for s in existing if s.connection_id != connection.connection_id]
-    mine = SubscriptionModel(room_id, connection.connection_id, user_id=principal.user_id, subscribed_at=clock.iso(),
-                             expires_at=clock.expires_in(get_settings().connection_ttl))
-    mine.save()
-    subs = [*others, mine]
-    if not already_online:
-        presence.announce(room_id, principal.user_id, "user_joined", subs, exclude_connection=connection.connection_id)
-    return subs
-
-
-def _minus_margin(stamp: str) -> str:
-    return clock.iso(clock.parse_iso(stamp) - CHANGE_MARGIN)
-
-
-def send(principal: Principal, frame: MessageFrame) -> dict[str, Any]:
-    """EDITOR/OWNER only; the ack goes back once the message is stored."""
-    access = rooms.get_access(frame.room_id, principal, "EDITOR")
-    if access.room.status == "archived":
-        raise ValidationFailed("The room is archived")
-    if frame.message_type in ("image_ref", "file_ref"):
-        messaging.require_ready_file(frame.room_id, frame.file_id)
-    in_room = members.member_ids(frame.room_id) if frame.mentions else set()
-    ack = messaging.send_message(principal.user_id, frame, in_room)
-    if clock.now() - clock.parse_iso(access.room.last_activity_at) > ACTIVITY_EVERY:
-        rooms.touch_room(frame.room_id)
-    return ack
+def _dispatch(connection_id: str, raw: Any) -> list[dict[str, Any]]:
+    if not isinstance(raw, dict):
+        raise ValidationFailed("A frame must be a JSON object")
+    kind = raw.get("type")
+    if not isinstance(kind, str) or not kind:
+        raise ValidationFailed("type: field required", details=[{"field": "type", "message": "field required"}])
+    spec = FRAMES.get(kind)
+    if spec is None:
+        raise ValidationFailed(f"Unknown frame type: {kind[:40]}", details=[{"field": "type", "message": "unknown"}])
+    try:
+        frame = spec.schema.model_validate(raw)
+    except ValidationError as exc:
+        details = validation_details(exc)
+        first = details[0]
+        raise ValidationFailed(f"{first['field']}: {first['message']}", details=details) from None
+    if spec.anonymous:
+        return spec.handler(FrameCall(connection_id, None, frame))  # type: ignore[arg-type]
+    connection = connections.get_connection(connection_id)
+    principal = auth.principal_for_session(connection.session_id, connection.user_id)
+    access = get_access(frame.room_id, principal, spec.minimum_role) if spec.minimum_role else None
+    return spec.handler(FrameCall(connection_id, principal, frame, access))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.connections.delivery import deliver_to_user
 from chalicelib.core import clock
 from chalicelib.core.streams import process_stream_batch
-from chalicelib.realtime.delivery import deliver_to_user
 from chalicelib.rooms.models import MembershipModel
 
 LISTED_FIELDS = ("status", "severity", "incident_type", "search_text", "role")

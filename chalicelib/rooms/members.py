@@ -1,4 +1,4 @@
-"""Room members and roles: list, add, change role, remove/leave, the member picker.
+"""Room members and roles: list, add, change role, remove/leave.
 
 A room always keeps an OWNER (removing or demoting the last one is ``409``); a removed
 member's live subscriptions to the room end at once.
@@ -11,20 +11,21 @@ from urllib.parse import unquote
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from chalicelib.auth.models import UserModel
-from chalicelib.auth.service import Principal
+from chalicelib.auth import users
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.users import User
+from chalicelib.connections import service as connections
 from chalicelib.core import clock
-from chalicelib.core.db import bind_models
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.messaging.service import append_system_event
-from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 from chalicelib.rooms import schemas
+from chalicelib.rooms.access import get_access
 from chalicelib.rooms.models import MembershipModel, RoomModel
-from chalicelib.rooms.service import get_access, membership_for, touch_room
+from chalicelib.rooms.service import membership_for, touch_room
+from chalicelib.timeline.service import append_system_event
 
 
-def _member_view(m: MembershipModel, users: dict[str, UserModel], online: set[str]) -> dict[str, Any]:
-    user = users.get(m.user_id)
+def _member_view(m: MembershipModel, known: dict[str, User], online: set[str]) -> dict[str, Any]:
+    user = known.get(m.user_id)
     return {"user_id": m.user_id, "display_name": user.display_name if user else m.user_id,
             "department": user.department if user else "", "role": m.role,
             "joined_at": m.joined_at, "online": m.user_id in online}
@@ -34,11 +35,11 @@ def list_members(room_id: str, principal: Principal) -> dict[str, Any]:
     """Members with display names and online state (anyone in the room)."""
     get_access(room_id, principal)
     members = list(MembershipModel.query(room_id))
-    users = {u.user_id: u for u in UserModel.batch_get([m.user_id for m in members])} if members else {}
-    online = {s.user_id for s in SubscriptionModel.query(room_id)}
+    known = users.users_by_id(m.user_id for m in members)
+    online = connections.online_users(room_id)
     order = {"OWNER": 0, "EDITOR": 1, "VIEWER": 2}
     members.sort(key=lambda m: (order.get(m.role, 3), m.joined_at))
-    return {"members": [_member_view(m, users, online) for m in members]}
+    return {"members": [_member_view(m, known, online) for m in members]}
 
 
 def _target(user_id: str) -> str:
@@ -48,12 +49,11 @@ def _target(user_id: str) -> str:
 def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> dict[str, Any]:
     """OWNER adds a known user with a role (409 if already a member)."""
     access = get_access(room_id, principal, "OWNER")
-    _refuse_archived(access.room)
+    access.require_open()
     user_id = body.user_id.lower()
-    try:
-        user = UserModel.get(user_id)
-    except DoesNotExist:
-        raise NotFound("No such user (they must have logged in once)") from None
+    user = users.get_user(user_id)
+    if user is None:
+        raise NotFound("No such user (they must have logged in once)")
     now = clock.iso()
     membership = membership_for(access.room, user_id, body.role, now)
     try:
@@ -69,10 +69,10 @@ def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> d
 def change_role(room_id: str, principal: Principal, user_id: str, body: schemas.ChangeRole) -> dict[str, Any]:
     """OWNER changes a member's role; the last OWNER cannot be demoted (409)."""
     access = get_access(room_id, principal, "OWNER")
-    _refuse_archived(access.room)
+    access.require_open()
     membership = _existing_member(room_id, _target(user_id))
     if membership.role == body.role:
-        return _member_view(membership, _users([membership.user_id]), set())
+        return _member_view(membership, users.users_by_id([membership.user_id]), set())
     if membership.role == "OWNER":
         _keep_an_owner(room_id)
     old_role = membership.role
@@ -80,7 +80,7 @@ def change_role(room_id: str, principal: Principal, user_id: str, body: schemas.
     append_system_event(room_id, "role_changed", membership.user_id, role=body.role, old_role=old_role,
                         by=principal.user_id)
     touch_room(room_id)
-    return _member_view(membership, _users([membership.user_id]), set())
+    return _member_view(membership, users.users_by_id([membership.user_id]), set())
 
 
 def remove_member(room_id: str, principal: Principal, user_id: str) -> None:
@@ -93,18 +93,9 @@ def remove_member(room_id: str, principal: Principal, user_id: str) -> None:
         _keep_an_owner(room_id)
     membership.delete()
     access.room.update(actions=[RoomModel.member_count.add(-1)])
-    stop_room_for_user(room_id, target)
+    connections.drop_user_from_room(room_id, target)  # their live subscriptions end at once
     append_system_event(room_id, "member_removed", target, by=principal.user_id)
     touch_room(room_id)
-
-
-def stop_room_for_user(room_id: str, user_id: str) -> None:
-    """Drop the user's live subscriptions to the room at once (Query their connections)."""
-    for connection in ConnectionModel.by_user.query(user_id):
-        try:
-            SubscriptionModel(room_id, connection.connection_id).delete()
-        except Exception:  # noqa: BLE001 - absent subscriptions are fine
-            pass
 
 
 def _existing_member(room_id: str, user_id: str) -> MembershipModel:
@@ -119,35 +110,3 @@ def _keep_an_owner(room_id: str) -> None:
                                    consistent_read=True)
     if sum(1 for _ in owners) <= 1:
         raise Conflict("A room needs at least one OWNER; promote someone first")
-
-
-def _refuse_archived(room: RoomModel) -> None:
-    if room.status == "archived":
-        raise Conflict("The room is archived")
-
-
-def _users(user_ids: list[str]) -> dict[str, UserModel]:
-    return {u.user_id: u for u in UserModel.batch_get(user_ids)}
-
-
-def search_users(query: schemas.SearchUsers) -> dict[str, Any]:
-    """Known users whose display name or e-mail starts with ``q`` (Query on two indexes)."""
-    bind_models()
-    prefix = query.q.strip().lower()
-    found: dict[str, UserModel] = {}
-    if prefix:
-        by_name = UserModel.by_name.query("user", UserModel.search_key.startswith(prefix), limit=query.limit)
-        by_email = UserModel.by_email.query("user", UserModel.user_id.startswith(prefix), limit=query.limit)
-        for user in [*by_name, *by_email]:
-            found.setdefault(user.user_id, user)
-    else:
-        for user in UserModel.by_name.query("user", limit=query.limit):
-            found.setdefault(user.user_id, user)
-    users = sorted(found.values(), key=lambda u: u.search_key)[: query.limit]
-    return {"users": [{"user_id": u.user_id, "display_name": u.display_name, "department": u.department,
-                       "is_admin": bool(u.is_admin)} for u in users]}
-
-
-def member_ids(room_id: str) -> set[str]:
-    """The user ids of a room's members (Query on the room's partition)."""
-    return {m.user_id for m in MembershipModel.query(room_id, attributes_to_get=["room_id", "user_id"])}

@@ -89,13 +89,6 @@ class ChangeRole(Strict):
     role: Role
 
 
-class SearchUsers(Strict):
-    """Query string of ``GET /api/users``."""
-
-    q: str = Field(default="", max_length=100)
-    limit: int = Field(default=20, ge=1, le=50)
-
-
 class TemplateMember(Strict):
     """One default member of a template."""
 

@@ -1,40 +1,30 @@
-"""Incident room use cases: lifecycle, listing, members and roles.
+"""Incident room use cases: create, read, list, update, archive.
 
 Permission matrix (chat-room.md): VIEWER reads; EDITOR also changes status and severity;
-OWNER manages settings and members; administrators act as OWNER anywhere.
+OWNER manages settings and members; administrators act as OWNER anywhere (``rooms.access``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.auth.service import Principal
+from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.core.db import bind_models, transaction
+from chalicelib.core.db import transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.messaging.service import append_system_event
 from chalicelib.rooms import schemas
+from chalicelib.rooms.access import get_access
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
+from chalicelib.timeline.service import append_system_event
 
-RANK = {"VIEWER": 1, "EDITOR": 2, "OWNER": 3}
 ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "description",
                "created_by", "created_at", "updated_at", "last_activity_at", "resolved_at",
                "resolution_note", "template_id")
 EDITOR_FIELDS = {"status", "severity", "resolution_note"}
 TRANSITIONS = {("active", "resolved"), ("resolved", "active"), ("active", "archived"), ("resolved", "archived")}
-
-
-@dataclass(frozen=True)
-class Access:
-    """A caller's standing in a room."""
-
-    room: RoomModel
-    role: str | None  # membership role (None for an administrator who is not a member)
-    effective: str  # what the caller may do as
 
 
 def room_view(room: RoomModel, my_role: str | None = None) -> dict[str, Any]:
@@ -54,28 +44,7 @@ def _activity_key(at: str, room_id: str) -> str:
     return f"{at}#{room_id}"
 
 
-# --------------------------------------------------------------------------------- access
-def get_access(room_id: str, principal: Principal, minimum: str = "VIEWER") -> Access:
-    """Load a room and check the caller's role (404 unknown room, 403 not allowed)."""
-    bind_models()
-    if not clock.is_uuid(room_id):
-        raise NotFound("Room not found")
-    try:
-        room = RoomModel.get(room_id)
-    except DoesNotExist:
-        raise NotFound("Room not found") from None
-    try:
-        role: str | None = MembershipModel.get(room_id, principal.user_id).role
-    except DoesNotExist:
-        role = None
-    effective = "OWNER" if principal.is_admin else role
-    if effective is None:
-        raise Forbidden("You are not a member of this room")
-    if RANK[effective] < RANK[minimum]:
-        raise Forbidden(f"This needs the {minimum} role")
-    return Access(room=room, role=role, effective=effective)
-
-
+# --------------------------------------------------------------------------------- read
 def get_room(room_id: str, principal: Principal) -> dict[str, Any]:
     """``GET /api/rooms/{room_id}``: the room plus ``my_role``."""
     access = get_access(room_id, principal)
@@ -94,7 +63,6 @@ def membership_for(room: RoomModel, user_id: str, role: str, at: str) -> Members
 
 def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any]:
     """Create a room; the creator is OWNER; a template pre-fills fields and members."""
-    bind_models()
     template = _template_for(body.template_id) if body.template_id else None
     incident_type = body.incident_type or (template.incident_type if template else None)
     if incident_type is None:
@@ -137,7 +105,6 @@ def _template_for(template_id: str) -> TemplateModel:
 # ---------------------------------------------------------------------------------- list
 def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]:
     """Rooms newest activity first, filtered inside an index partition (Query, never Scan)."""
-    bind_models()
     if query.scope == "all" and not principal.is_admin:
         raise Forbidden("Only administrators may list all rooms")
     scope = query.model_dump(exclude={"cursor", "limit"})
@@ -276,7 +243,6 @@ def _save_with_activity(room: RoomModel, at: str, actor: str | None = None) -> N
 
 def touch_room(room_id: str) -> None:
     """Move ``last_activity_at`` (something happened in the room)."""
-    bind_models()
     try:
         room = RoomModel.get(room_id)
     except DoesNotExist:

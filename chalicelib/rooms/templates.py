@@ -6,9 +6,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.auth.service import Principal
+from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
-from chalicelib.core.db import bind_models
 from chalicelib.core.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.rooms import schemas
 from chalicelib.rooms.models import DefaultMember, TemplateModel
@@ -40,7 +39,6 @@ def _get(template_id: str) -> TemplateModel:
 
 def list_templates() -> dict[str, Any]:
     """All templates by name (one small partition: a Query)."""
-    bind_models()
     templates = sorted(TemplateModel.query("template"), key=lambda t: t.name)
     return {"templates": [template_view(t) for t in templates]}
 
@@ -52,7 +50,6 @@ def _members(items: list[schemas.TemplateMember]) -> list[DefaultMember]:
 def create_template(principal: Principal, body: schemas.CreateTemplate, template_id: str | None = None) -> dict[str, Any]:
     """Administrators add a template."""
     _require_admin(principal)
-    bind_models()
     now = clock.iso()
     template = TemplateModel(
         "template", template_id or clock.new_id(), name=body.name, incident_type=body.incident_type,
@@ -67,7 +64,6 @@ def create_template(principal: Principal, body: schemas.CreateTemplate, template
 def update_template(principal: Principal, template_id: str, body: schemas.UpdateTemplate) -> dict[str, Any]:
     """Administrators change a template."""
     _require_admin(principal)
-    bind_models()
     template = _get(template_id)
     changes = body.model_dump(exclude_unset=True)
     if not changes or any(v is None for v in changes.values()):
@@ -87,5 +83,4 @@ def update_template(principal: Principal, template_id: str, body: schemas.Update
 def delete_template(principal: Principal, template_id: str) -> None:
     """Administrators remove a template (rooms made from it keep their ``template_id``)."""
     _require_admin(principal)
-    bind_models()
     _get(template_id).delete()

@@ -74,17 +74,10 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _seed() -> None:
-    """The optional development seed hook (templates, demo rooms); missing module is fine."""
-    try:
-        seed = importlib.import_module("chalicelib.rooms.seed")
-    except ImportError:
-        log.info("no development seed (chalicelib.rooms.seed not found)")
-        return
-    loader = getattr(seed, "load_dev_seed", None)
-    if loader is None:
-        log.info("no development seed (chalicelib.rooms.seed.load_dev_seed not found)")
-        return
-    loader()
+    """The development seed (templates, demo data); it lives here, outside the Lambda package."""
+    from infrastructure.local_gateway.seed import load_dev_seed
+
+    load_dev_seed()
     log.info("development seed loaded")
 
 
@@ -101,9 +94,9 @@ def _prepare_app(runtime: Runtime) -> Any:
     if getattr(app.websocket_api, "session", None) is None:
         app.websocket_api.session = boto3.session.Session()
     app.websocket_api._endpoint = runtime.management_endpoint
-    from chalicelib.core.db import create_tables
+    from chalicelib import tables
 
-    created = create_tables()
+    created = tables.create_all()
     if created:
         log.info("created tables: %s", ", ".join(created))
     if runtime.options.seed:

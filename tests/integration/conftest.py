@@ -21,7 +21,7 @@ def on_dynamodb_local(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyP
     """The app's tables on DynamoDB Local under a fresh prefix (dev directory for logins)."""
     import uuid
 
-    from chalicelib.core.db import create_tables, delete_tables
+    from chalicelib import tables
     from chalicelib.core.settings import get_settings
     from tests.conftest import DEV_DIRECTORY
 
@@ -33,6 +33,6 @@ def on_dynamodb_local(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
     monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", "http://127.0.0.1:9")
     get_settings.cache_clear()
-    create_tables()
+    tables.create_all()
     yield prefix
-    delete_tables()
+    tables.delete_all()

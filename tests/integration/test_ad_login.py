@@ -86,10 +86,10 @@ def client(ad_env: pytest.MonkeyPatch) -> Iterator[Any]:
     from chalice.test import Client
 
     from app import app
-    from chalicelib.core.db import create_tables
+    from chalicelib import tables
 
     with mock_aws():
-        create_tables()
+        tables.create_all()
         with Client(app) as test_client:
             yield test_client
 

@@ -49,7 +49,7 @@ def files(seaweedfs: SeaweedFS, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fil
     """The app with DynamoDB on moto and S3 on SeaweedFS (a fresh room, so a fresh key prefix, per test)."""
     from chalice.test import Client
 
-    from chalicelib.core.db import create_tables
+    from chalicelib import tables
     from chalicelib.core.settings import get_settings
     from tests.conftest import DEV_DIRECTORY
 
@@ -66,7 +66,7 @@ def files(seaweedfs: SeaweedFS, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fil
     monkeypatch.delenv("S3_PUBLIC_ENDPOINT", raising=False)
     get_settings.cache_clear()
     with mock_aws():
-        create_tables()
+        tables.create_all()
         storage.ensure_bucket(["http://127.0.0.1:8000"])
         from app import app
 

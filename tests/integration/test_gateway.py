@@ -66,15 +66,14 @@ def any_gateway(request: pytest.FixtureRequest) -> Gateway:
 
 def use_tables(gw: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the app's pynamodb models (in this process) at the gateway's tables."""
-    from chalicelib.core.db import all_models, bind_models
+    from chalicelib import tables
     from chalicelib.core.settings import get_settings
 
     monkeypatch.setenv("DYNAMODB_ENDPOINT", gw.dynamodb_endpoint)
     monkeypatch.setenv("TABLE_PREFIX", gw.table_prefix)
     monkeypatch.setenv("AWS_REGION", gw.region)
     get_settings.cache_clear()
-    all_models()  # import (register) every model before binding
-    bind_models()
+    tables.bind()
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -138,7 +137,7 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0, message: str = 
 
 
 def connection_ids(user_id: str) -> set[str]:
-    from chalicelib.realtime.models import ConnectionModel
+    from chalicelib.connections.models import ConnectionModel
 
     return {c.connection_id for c in ConnectionModel.by_user.query(user_id)}
 
@@ -155,14 +154,14 @@ def connect_and_find_id(gw: Gateway, username: str) -> tuple[ClientConnection, s
 
 
 def subscribe_row(room_id: str, connection_id: str, user_id: str) -> None:
-    from chalicelib.realtime.models import SubscriptionModel
+    from chalicelib.connections.models import SubscriptionModel
 
     SubscriptionModel(room_id, connection_id, user_id=user_id, subscribed_at=datetime.now(UTC).isoformat(),
                       expires_at=datetime.now(UTC) + timedelta(hours=3)).save()
 
 
 def insert_message(room_id: str, sender_id: str, sequence: int = 1, content: str = "溫度上升到85度") -> str:
-    from chalicelib.messaging.models import MessageModel
+    from chalicelib.timeline.models import MessageModel
 
     message_id = str(uuid.uuid4())
     now = datetime.now(UTC).isoformat()
@@ -259,7 +258,7 @@ def test_websocket_message_limits(gateway: Gateway) -> None:
 # ----------------------------------------------------------------------------- (c) streams + Management API
 def test_stream_fanout_reaches_subscriber_and_disconnect_cleans_up(
         any_gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
+    from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 
     gw = any_gateway
     use_tables(gw, monkeypatch)
@@ -286,7 +285,7 @@ def test_stream_fanout_reaches_subscriber_and_disconnect_cleans_up(
 
 
 def test_management_api_send_info_delete_and_gone(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.realtime.models import ConnectionModel
+    from chalicelib.connections.models import ConnectionModel
 
     use_tables(gateway, monkeypatch)
     client = management_client(gateway)
@@ -320,7 +319,7 @@ def test_management_api_send_info_delete_and_gone(gateway: Gateway, monkeypatch:
 
 # ----------------------------------------------------------------------------- (d) 410 cleanup
 def test_fanout_removes_subscription_of_gone_connection(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.realtime.models import SubscriptionModel
+    from chalicelib.connections.models import SubscriptionModel
 
     use_tables(gateway, monkeypatch)
     room_id = str(uuid.uuid4())

@@ -10,8 +10,8 @@ import pytest
 
 from chalicelib.core import clock
 from chalicelib.messaging import service
-from chalicelib.messaging.models import MessageModel
 from chalicelib.messaging.schemas import NewMessage
+from chalicelib.timeline.models import MessageModel
 
 pytestmark = pytest.mark.integration
 

@@ -64,11 +64,11 @@ def test_cfn_lint_finds_no_errors(packaged: Path) -> None:
 def test_every_model_has_its_table(template: dict[str, Any]) -> None:
     from pynamodb.attributes import TTLAttribute
 
-    from chalicelib.core.db import all_models
+    from chalicelib import tables
 
     tables = {r["Properties"]["TableName"]["Fn::Sub"]: r["Properties"]
               for r in _resources(template, "AWS::DynamoDB::Table").values()}
-    models = all_models()
+    models = tables.MODELS
     assert len(tables) == len(models)
     for model in models:
         props = tables.get("${TablePrefix}-" + model.Meta.logical_name)
@@ -262,7 +262,7 @@ def _table_allowed(grants: list[tuple[set[str], list[Any]]], action: str, table:
 
 
 def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any], tmp_path: Path) -> None:
-    from chalicelib.core.db import all_models
+    from chalicelib import tables
     from infrastructure.package import resource_name
 
     (tmp_path / "access_trace.py").write_text(TRACER, encoding="utf-8")
@@ -273,7 +273,7 @@ def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any
                     *files, "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, timeout=600)
     calls = [tuple(c) for c in json.loads(out.read_text(encoding="utf-8"))]
     assert {c[0] for c in calls} >= {"APIHandler", "WebsocketConnect", "WebsocketMessage", "MessageFanout"}
-    logicals = sorted((m.Meta.logical_name for m in all_models()), key=len, reverse=True)
+    logicals = sorted((m.Meta.logical_name for m in tables.MODELS), key=len, reverse=True)
     denied = []
     for function, service, operation, target, detail in calls:
         grants = _grants(template, function)

@@ -30,10 +30,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 @pytest.fixture
 def aws(env: pytest.MonkeyPatch) -> Iterator[None]:
     """moto for every AWS call, with every table created."""
-    from chalicelib.core.db import create_tables
+    from chalicelib import tables
 
     with mock_aws():
-        create_tables()
+        tables.create_all()
         yield
 
 
@@ -75,7 +75,7 @@ def bearer(token: str) -> dict[str, str]:
 @pytest.fixture
 def management_api(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Replace the Management API client at its seam (``sender._client``)."""
-    from chalicelib.realtime import sender
+    from chalicelib.connections import sender
     from tests.unit.fakes import FakeManagementApi
 
     fake = FakeManagementApi()

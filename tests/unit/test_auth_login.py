@@ -168,7 +168,7 @@ def test_login_upserts_the_user_record(client: Any) -> None:
     assert user.last_login_at.endswith("Z")
 
 
-def test_unexpected_errors_use_the_contract_shape(client: Any, monkeypatch: Any) -> None:
+def test_unexpected_errors_use_the_contract_shape(client: Any, monkeypatch: Any, caplog: Any) -> None:
     from chalicelib.auth import service
 
     def boom(*_: Any) -> None:
@@ -177,7 +177,12 @@ def test_unexpected_errors_use_the_contract_shape(client: Any, monkeypatch: Any)
     monkeypatch.setattr(service, "login", boom)
     response = post_json(client, "/auth/login", {"username": "chen.editor", "password": PASSWORD})
     assert response.status_code == 500
-    assert response.json_body == {"error": {"code": "internal_error", "message": "Internal error"}}
+    error = response.json_body["error"]
+    assert {k: error[k] for k in ("code", "message")} == {"code": "internal_error", "message": "Internal error"}
+    assert "secret detail" not in response.body.decode()
+    # the caller's correlation id finds the logged stack
+    logged = [r for r in caplog.records if getattr(r, "correlation_id", None) == error["correlation_id"]]
+    assert logged and logged[0].exc_info and "secret detail" in str(logged[0].exc_info[1])
 
 
 def test_me_requires_a_token(client: Any) -> None:

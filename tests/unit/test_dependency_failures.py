@@ -54,7 +54,7 @@ def test_unreachable_dynamodb_is_503(api: Api, monkeypatch: Any) -> None:
 
 def test_throttled_send_is_an_error_frame_with_the_client_id(api: Api, management_api: Any,
                                                             monkeypatch: Any) -> None:
-    from chalicelib.messaging import service
+    from chalicelib.timeline import service
 
     room = api.standard_room()
     _open(api, "editor", "e")

@@ -392,7 +392,7 @@ def test_delete_is_soft_and_tags_the_objects(files: Files, room: str) -> None:
         assert _object_exists(key)  # kept for the audit trail, tagged for the lifecycle rule
         assert s3.get_object_tagging(Bucket=storage.bucket(), Key=key)["TagSet"] == [{"Key": "state", "Value": "deleted"}]
     # the room's history says so (and the stream carries it live to everyone viewing the room)
-    from chalicelib.messaging.models import MessageModel
+    from chalicelib.timeline.models import MessageModel
 
     [event] = [m.content for m in MessageModel.query(room) if m.content.get("event") == "file_deleted"]
     assert event == {"event": "file_deleted", "user_id": "chen.editor@panjit.com.tw", "file_id": file_id,

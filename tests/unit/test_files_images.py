@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from chalicelib.files import images
-from chalicelib.files.service import content_disposition, display_name, resolve_type, safe_name, sniff
+from chalicelib.files.naming import content_disposition, display_name, safe_name
+from chalicelib.files.sniffing import resolve_type, sniff
 from tests.unit.test_files import EXE, bomb_png, jpeg_with_exif, png_bytes
 
 LIMIT = 40_000_000

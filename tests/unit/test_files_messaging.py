@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.files import storage
-from chalicelib.messaging.models import MessageModel
+from chalicelib.timeline.models import MessageModel
 from tests.unit.test_files import Files, png_bytes
 from tests.unit.test_messaging import _msg, _open, last
 from tests.unit.test_realtime_connection import send

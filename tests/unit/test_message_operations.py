@@ -10,7 +10,7 @@ import pytest
 
 import app as app_module
 from chalicelib.core import clock
-from chalicelib.messaging.models import MessageModel
+from chalicelib.timeline.models import MessageModel
 from tests.unit.test_messaging import _msg, _open, last
 from tests.unit.test_realtime_connection import send
 from tests.unit.test_rooms_permissions import Api

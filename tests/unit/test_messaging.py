@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import app as app_module
-from chalicelib.messaging.models import MessageModel
+from chalicelib.timeline.models import MessageModel
 from tests.unit.conftest import bearer
 from tests.unit.test_realtime_connection import connect, send
 from tests.unit.test_rooms_permissions import Api
@@ -126,11 +126,12 @@ def test_a_lost_sequence_race_is_retried_with_the_next_number(api: Api, room: st
     (Real concurrency is tested against DynamoDB Local in tests/integration.)"""
     from chalicelib.messaging import service
     from chalicelib.messaging.schemas import NewMessage
+    from chalicelib.timeline import service as timeline
 
-    real = service.last_sequence
+    real = timeline.last_sequence
     stale = iter([1, 1])  # two stale reads: 2 is taken (system event), so it must retry
 
-    monkeypatch.setattr(service, "last_sequence", lambda room_id: next(stale, None) or real(room_id))
+    monkeypatch.setattr(timeline, "last_sequence", lambda room_id: next(stale, None) or real(room_id))
     ack = service.send_message("chen.editor@panjit.com.tw",
                                NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="x"), set())
     assert ack["sequence_number"] == 3
@@ -244,7 +245,7 @@ def test_archived_room_and_ended_session_refuse_messages(api: Api, room: str, ma
 
 
 def test_connect_with_room_id_subscribes_members_and_refuses_others(api: Api, room: str) -> None:
-    from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
+    from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 
     def ticket(role: str) -> str:
         return str(api.call(role, "POST", "/auth/ws-ticket").json_body["ticket"])

@@ -21,7 +21,7 @@ import pytest
 
 import app as app_module
 from chalicelib.core.observability import logger as service_logger
-from chalicelib.messaging.models import MessageModel
+from chalicelib.timeline.models import MessageModel
 from tests.unit.conftest import PASSWORD, bearer, post_json
 from tests.unit.test_realtime_connection import connect, send
 from tests.unit.test_rooms_permissions import Api

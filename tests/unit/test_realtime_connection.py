@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import app as app_module
+from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
-from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 from tests.unit.conftest import bearer, login
 
 LATER = datetime.now(UTC) + timedelta(hours=1)

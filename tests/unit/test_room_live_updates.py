@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import app as app_module
+from chalicelib.connections.models import ConnectionModel
 from chalicelib.core import clock
-from chalicelib.realtime.models import ConnectionModel
 from chalicelib.rooms.models import MembershipModel
 
 ROOM = "6f1c1d43-7b7e-4c32-9a57-0d7f1b0c2a11"

@@ -161,7 +161,7 @@ def test_lifecycle_resolve_reopen_archive(api: Api) -> None:
 
 
 def test_status_changes_are_system_events_in_the_history(api: Api) -> None:
-    from chalicelib.messaging.models import MessageModel
+    from chalicelib.timeline.models import MessageModel
 
     room = _create(api)["room_id"]
     api.call("owner", "PATCH", f"/rooms/{room}", {"status": "resolved", "resolution_note": "ok"})
@@ -197,8 +197,8 @@ def test_member_errors(api: Api) -> None:
 def test_removed_member_stops_receiving_the_room_at_once(api: Api) -> None:
     from datetime import datetime, timedelta
 
+    from chalicelib.connections.models import ConnectionModel, SubscriptionModel
     from chalicelib.core import clock
-    from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
 
     room = _create(api)["room_id"]
     api.call("owner", "POST", f"/rooms/{room}/members", {"user_id": "chen.editor@panjit.com.tw", "role": "EDITOR"})

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import boto3
 
-from chalicelib.core.db import all_models, create_tables
+from chalicelib import tables
 
 
 def test_every_table_is_created_with_its_indexes_streams_and_ttl(aws: None) -> None:
     client = boto3.client("dynamodb", region_name="us-east-1")
-    names = {m.Meta.table_name for m in all_models()}
+    names = {m.Meta.table_name for m in tables.MODELS}
     assert names <= set(client.list_tables()["TableNames"])
-    assert create_tables() == []  # idempotent
+    assert tables.create_all() == []  # idempotent
     messages = client.describe_table(TableName="unit-messages")["Table"]
     assert messages["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert messages["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"

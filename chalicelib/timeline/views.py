@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.messaging.models import MessageModel
+from chalicelib.timeline.models import MessageModel
 
 DELETED_PLACEHOLDER = None  # deleted messages carry no content on the wire
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.connections import sender
+from chalicelib.connections.models import SubscriptionModel
 from chalicelib.core import clock
-from chalicelib.realtime import sender
-from chalicelib.realtime.models import SubscriptionModel
 
 
 def subscribers(room_id: str) -> list[SubscriptionModel]:

@@ -1,8 +1,9 @@
-"""Templates for a semiconductor back-end plant, loaded by ``make dev`` (idempotent)."""
+"""Development seed (not in the Lambda package): templates for a semiconductor back-end plant,
+loaded by the local gateway (idempotent)."""
 
 from __future__ import annotations
 
-from chalicelib.auth.service import Principal
+from chalicelib.auth.principal import Principal
 from chalicelib.rooms import schemas, templates
 
 # Fixed ids so reloading replaces rather than duplicates.

@@ -9,10 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from chalicelib.connections import sender
+from chalicelib.connections.service import forget_connection, room_connection_ids, user_connection_ids
 from chalicelib.core.observability import metrics
-from chalicelib.realtime import sender
-from chalicelib.realtime.models import ConnectionModel, SubscriptionModel
-from chalicelib.realtime.service import forget_connection
 
 
 class DeliveryFailed(Exception):
@@ -33,9 +32,9 @@ def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> None:
 
 def deliver_to_room(room_id: str, frame: dict[str, Any]) -> None:
     """Every connection subscribed to the room."""
-    _deliver([s.connection_id for s in SubscriptionModel.query(room_id)], frame)
+    _deliver(room_connection_ids(room_id), frame)
 
 
 def deliver_to_user(user_id: str, frame: dict[str, Any]) -> None:
     """Every open connection of one user."""
-    _deliver([c.connection_id for c in ConnectionModel.by_user.query(user_id)], frame)
+    _deliver(user_connection_ids(user_id), frame)

@@ -1,0 +1,1 @@
+"""Live WebSocket connections: who is connected, subscribed to which room, and posting frames to them."""

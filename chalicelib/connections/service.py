@@ -1,0 +1,92 @@
+"""The connection registry: open connections, their room subscriptions, and leaving.
+
+Owns the connections and subscriptions tables; everyone else calls these functions.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.connections import presence
+from chalicelib.connections.models import ConnectionModel, SubscriptionModel
+from chalicelib.core import clock
+from chalicelib.core.errors import Unauthorized
+from chalicelib.core.settings import get_settings
+
+
+def register_connection(connection_id: str, user_id: str, session_id: str) -> ConnectionModel:
+    """Remember an accepted connection (until it disconnects or its TTL passes)."""
+    connection = ConnectionModel(connection_id, user_id=user_id, session_id=session_id,
+                                 connected_at=clock.iso(), expires_at=clock.expires_in(get_settings().connection_ttl))
+    connection.save()
+    return connection
+
+
+def get_connection(connection_id: str) -> ConnectionModel:
+    """A known connection (``Unauthorized`` if it is unknown: the client must reconnect)."""
+    try:
+        return ConnectionModel.get(connection_id)
+    except DoesNotExist:
+        raise Unauthorized("Unknown connection; reconnect") from None
+
+
+def subscribe(connection_id: str, user_id: str, room_id: str) -> list[SubscriptionModel]:
+    """Subscribe a connection to a room; a user's first tab in the room is announced.
+
+    Returns the room's subscriptions after the change."""
+    existing = presence.subscribers(room_id)
+    already_online = any(s.user_id == user_id for s in existing)
+    others = [s for s in existing if s.connection_id != connection_id]
+    mine = SubscriptionModel(room_id, connection_id, user_id=user_id, subscribed_at=clock.iso(),
+                             expires_at=clock.expires_in(get_settings().connection_ttl))
+    mine.save()
+    subs = [*others, mine]
+    if not already_online:
+        presence.announce(room_id, user_id, "user_joined", subs, exclude_connection=connection_id)
+    return subs
+
+
+def unsubscribe(room_id: str, connection_id: str) -> list[str]:
+    """End one subscription; a user's last tab leaving the room is announced.
+
+    Returns the connection ids found gone while announcing (to be forgotten)."""
+    try:
+        sub = SubscriptionModel.get(room_id, connection_id)
+    except DoesNotExist:
+        return []
+    sub.delete()
+    remaining = presence.subscribers(room_id)
+    if any(s.user_id == sub.user_id for s in remaining):
+        return []
+    return presence.announce(room_id, sub.user_id, "user_left", remaining)
+
+
+def forget_connection(connection_id: str) -> None:
+    """Delete a connection and its subscriptions (``$disconnect`` or a 410 on send)."""
+    gone: list[str] = []
+    for sub in SubscriptionModel.by_connection.query(connection_id):
+        gone += unsubscribe(sub.room_id, connection_id)
+    ConnectionModel(connection_id).delete()  # deleting an absent item is not an error
+    for other in set(gone) - {connection_id}:
+        forget_connection(other)
+
+
+def drop_user_from_room(room_id: str, user_id: str) -> None:
+    """End every subscription of the user's connections to the room (removed from the room)."""
+    for connection in ConnectionModel.by_user.query(user_id):
+        SubscriptionModel(room_id, connection.connection_id).delete()  # absent: not an error
+
+
+def online_users(room_id: str) -> set[str]:
+    """Users with at least one connection subscribed to the room."""
+    return {s.user_id for s in presence.subscribers(room_id)}
+
+
+def user_connection_ids(user_id: str) -> list[str]:
+    """Every open connection of one user (Query on the user index)."""
+    return [c.connection_id for c in ConnectionModel.by_user.query(user_id)]
+
+
+def room_connection_ids(room_id: str) -> list[str]:
+    """Every connection subscribed to the room (Query on the room's partition)."""
+    return [s.connection_id for s in SubscriptionModel.query(room_id)]
