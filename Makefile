@@ -40,6 +40,7 @@ test: system-deps setup infrastructure/local/node_modules/.installed lint test-f
 lint: $(VENV)/.installed frontend/node_modules/.installed
 	$(VENV)/bin/ruff check app.py chalicelib infrastructure tests bench
 	$(VENV)/bin/mypy app.py chalicelib
+	$(VENV)/bin/lint-imports --no-cache
 	cd frontend && npm run lint --silent
 
 test-unit: $(VENV)/.installed
