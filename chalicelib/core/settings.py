@@ -1,150 +1,143 @@
-"""Typed settings read lazily from the environment (one place, cached per container)."""
+"""Typed settings read lazily from the environment — declared once, here.
+
+Each field names its environment variable(s) and its default; :func:`load_settings` reads
+them and ``infrastructure/package`` sets every function's environment from the same table
+(:func:`declared`), so the app and the deployment cannot drift apart.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+def _text(raw: str) -> str:
+    return raw
 
 
-def _int(name: str, default: int) -> int:
-    raw = _env(name)
-    return int(raw) if raw else default
+def _optional(raw: str) -> str | None:
+    return raw or None
 
 
-def _float(name: str, default: float) -> float:
-    raw = _env(name)
-    return float(raw) if raw else default
+def _int(raw: str) -> int:
+    return int(raw)
 
 
-def _list(name: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in _env(name).split(",") if part.strip())
+def _float(raw: str) -> float:
+    return float(raw)
 
 
-def _bool(name: str, default: bool) -> bool:
-    raw = _env(name).lower()
-    if not raw:
-        return default
-    return raw in {"1", "true", "yes", "on"}
+def _bool(raw: str) -> bool:
+    return raw.lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def setting(*env: str, default: Any, parse: Callable[[str], Any] = _text, case: str | None = None,
+            aws: bool = True) -> Any:
+    """A field read from the first non-empty of ``env``; ``case`` "lower"/"upper" normalises it;
+    ``aws=False``: local plumbing or provided by Lambda itself (never set by the package)."""
+    return field(default=default, metadata={"env": env, "parse": parse, "case": case, "aws": aws})
 
 
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, with development defaults."""
 
-    stage: str = "dev"
-    region: str = "us-east-1"
-    table_prefix: str = "incident-dev"
-    dynamodb_endpoint: str | None = None
+    stage: str = setting("STAGE", default="dev")
+    region: str = setting("AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1", aws=False)
+    table_prefix: str = setting("TABLE_PREFIX", default="incident-dev")
+    dynamodb_endpoint: str | None = setting("DYNAMODB_ENDPOINT", default=None, parse=_optional, aws=False)
     # tokens
-    jwt_secret: str = ""
-    jwt_secret_parameter: str = ""
-    jwt_issuer: str = "incident-response"
-    jwt_audience: str = "incident-response-spa"
-    access_token_ttl: int = 900
-    refresh_token_ttl: int = 8 * 3600
-    ws_ticket_ttl: int = 60
-    session_cache_seconds: float = 5.0
+    jwt_secret: str = setting("JWT_SECRET", default="", aws=False)
+    jwt_secret_parameter: str = setting("JWT_SECRET_PARAMETER", default="")
+    jwt_issuer: str = setting("JWT_ISSUER", default="incident-response")
+    jwt_audience: str = setting("JWT_AUDIENCE", default="incident-response-spa")
+    access_token_ttl: int = setting("ACCESS_TOKEN_TTL", default=900, parse=_int)
+    refresh_token_ttl: int = setting("REFRESH_TOKEN_TTL", default=8 * 3600, parse=_int)
+    ws_ticket_ttl: int = setting("WS_TICKET_TTL", default=60, parse=_int)
+    session_cache_seconds: float = setting("SESSION_CACHE_SECONDS", default=5.0, parse=_float)
     # login lockout
-    lockout_threshold: int = 5
-    lockout_window: int = 15 * 60
+    lockout_threshold: int = setting("LOCKOUT_THRESHOLD", default=5, parse=_int)
+    lockout_window: int = setting("LOCKOUT_WINDOW", default=15 * 60, parse=_int)
     # directory
-    directory_mode: str = "ldap"  # "ldap" (real AD) or "dev" (shipped demo directory)
-    ldap_urls: tuple[str, ...] = ()
-    ldap_base_dn: str = ""
-    ldap_upn_suffix: str = ""
-    ldap_netbios_domain: str = ""
-    ldap_tls: str = "ldaps"  # ldaps | starttls | plain (plain only for local development)
-    ldap_ca_file: str = ""
-    ldap_ca_pem: str = ""  # the domain controllers' CA certificate(s) as PEM text (public, not a secret)
-    ldap_validate_cert: bool = True
-    ldap_connect_timeout: float = 3.0
-    ldap_receive_timeout: float = 5.0
-    dev_directory_file: str = ""
-    admin_emails: tuple[str, ...] = ()
-    admin_group: str = ""
+    directory_mode: str = setting("DIRECTORY_MODE", default="ldap", case="lower")  # ldap (AD) | dev (demo directory)
+    ldap_urls: tuple[str, ...] = setting("LDAP_URLS", default=(), parse=_csv)
+    ldap_base_dn: str = setting("LDAP_BASE_DN", default="")
+    ldap_upn_suffix: str = setting("LDAP_UPN_SUFFIX", default="", case="lower")
+    ldap_netbios_domain: str = setting("LDAP_NETBIOS_DOMAIN", default="", case="upper")
+    ldap_tls: str = setting("LDAP_TLS", default="ldaps", case="lower")  # ldaps | starttls | plain (local only)
+    ldap_ca_file: str = setting("LDAP_CA_FILE", default="", aws=False)
+    ldap_ca_pem: str = setting("LDAP_CA_PEM", default="")  # the DCs' CA certificate(s) as PEM (public)
+    ldap_validate_cert: bool = setting("LDAP_VALIDATE_CERT", default=True, parse=_bool)
+    ldap_connect_timeout: float = setting("LDAP_CONNECT_TIMEOUT", default=3.0, parse=_float)
+    ldap_receive_timeout: float = setting("LDAP_RECEIVE_TIMEOUT", default=5.0, parse=_float)
+    dev_directory_file: str = setting("DEV_DIRECTORY_FILE", default="", aws=False)
+    admin_emails: tuple[str, ...] = setting("ADMIN_EMAILS", default=(), parse=_csv, case="lower")
+    admin_group: str = setting("ADMIN_GROUP", default="")
     # realtime
-    websocket_api_id: str = ""
-    websocket_stage: str = ""
-    ws_management_endpoint: str = ""
-    connection_ttl: int = 3 * 3600
+    websocket_api_id: str = setting("WEBSOCKET_API_ID", default="")
+    websocket_stage: str = setting("WEBSOCKET_STAGE", default="api")
+    ws_management_endpoint: str = setting("WS_MANAGEMENT_ENDPOINT", default="", aws=False)
+    connection_ttl: int = setting("CONNECTION_TTL", default=3 * 3600, parse=_int)
     # http
-    cors_allow_origin: str = ""
+    cors_allow_origin: str = setting("CORS_ALLOW_ORIGIN", default="")
     # files (S3 on AWS, or any S3-compatible store: MinIO, SeaweedFS)
-    files_bucket: str = "incident-dev-files"
-    s3_endpoint: str | None = None  # server-side calls (None: AWS)
-    s3_public_endpoint: str | None = None  # what presigned URLs are signed for (browser-reachable)
-    s3_region: str = "us-east-1"
-    s3_addressing_style: str = "auto"  # path | virtual | auto
-    s3_access_key_id: str = ""  # empty: the default credential chain (the Lambda role)
-    s3_secret_access_key: str = ""
-    s3_connect_timeout: float = 3.0
-    s3_read_timeout: float = 10.0
-    files_max_image_bytes: int = 20 * 1024 * 1024
-    files_max_document_bytes: int = 50 * 1024 * 1024
-    files_max_image_pixels: int = 40_000_000
-    upload_url_ttl: int = 300
-    download_url_ttl: int = 300
+    files_bucket: str = setting("FILES_BUCKET", default="incident-dev-files")
+    s3_endpoint: str | None = setting("S3_ENDPOINT", default=None, parse=_optional)  # server side (None: AWS)
+    # what presigned URLs are signed for (browser-reachable); defaults to S3_ENDPOINT
+    s3_public_endpoint: str | None = setting("S3_PUBLIC_ENDPOINT", "S3_ENDPOINT", default=None, parse=_optional)
+    s3_region: str = setting("S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION", default="us-east-1")
+    s3_addressing_style: str = setting("S3_ADDRESSING_STYLE", default="auto", case="lower")  # path | virtual | auto
+    s3_access_key_id: str = setting("S3_ACCESS_KEY_ID", default="")  # empty: the Lambda role
+    s3_secret_access_key: str = setting("S3_SECRET_ACCESS_KEY", default="")
+    s3_connect_timeout: float = setting("S3_CONNECT_TIMEOUT", default=3.0, parse=_float)
+    s3_read_timeout: float = setting("S3_READ_TIMEOUT", default=10.0, parse=_float)
+    files_max_image_bytes: int = setting("FILES_MAX_IMAGE_BYTES", default=20 * 1024 * 1024, parse=_int)
+    files_max_document_bytes: int = setting("FILES_MAX_DOCUMENT_BYTES", default=50 * 1024 * 1024, parse=_int)
+    files_max_image_pixels: int = setting("FILES_MAX_IMAGE_PIXELS", default=40_000_000, parse=_int)
+    upload_url_ttl: int = setting("UPLOAD_URL_TTL", default=300, parse=_int)
+    download_url_ttl: int = setting("DOWNLOAD_URL_TTL", default=300, parse=_int)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One setting as the deployment sees it."""
+
+    field: str
+    env: str  # the primary environment variable
+    default: Any
+    aws: bool
+
+
+def declared() -> list[Declared]:
+    """Every setting: field, environment variable, default, whether AWS functions get it."""
+    return [Declared(f.name, f.metadata["env"][0], f.default, f.metadata["aws"]) for f in fields(Settings)]
+
+
+def _read(meta: Any, default: Any) -> Any:
+    for name in meta["env"]:
+        raw = os.environ.get(name, "").strip()
+        if raw:
+            if meta["case"] == "lower":
+                raw = raw.lower()
+            elif meta["case"] == "upper":
+                raw = raw.upper()
+            return meta["parse"](raw)
+    return default
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment now (uncached)."""
+    return Settings(**{f.name: _read(f.metadata, f.default) for f in fields(Settings)})
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the settings once per container (tests call ``get_settings.cache_clear()``)."""
     return load_settings()
-
-
-def load_settings() -> Settings:
-    """Read the settings from the environment now (uncached)."""
-    return Settings(
-        stage=_env("STAGE", "dev"),
-        region=_env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or "us-east-1",
-        table_prefix=_env("TABLE_PREFIX", "incident-dev"),
-        dynamodb_endpoint=_env("DYNAMODB_ENDPOINT") or None,
-        jwt_secret=_env("JWT_SECRET"),
-        jwt_secret_parameter=_env("JWT_SECRET_PARAMETER"),
-        jwt_issuer=_env("JWT_ISSUER", "incident-response"),
-        jwt_audience=_env("JWT_AUDIENCE", "incident-response-spa"),
-        access_token_ttl=_int("ACCESS_TOKEN_TTL", 900),
-        refresh_token_ttl=_int("REFRESH_TOKEN_TTL", 8 * 3600),
-        ws_ticket_ttl=_int("WS_TICKET_TTL", 60),
-        session_cache_seconds=_float("SESSION_CACHE_SECONDS", 5.0),
-        lockout_threshold=_int("LOCKOUT_THRESHOLD", 5),
-        lockout_window=_int("LOCKOUT_WINDOW", 15 * 60),
-        directory_mode=_env("DIRECTORY_MODE", "ldap").lower(),
-        ldap_urls=_list("LDAP_URLS"),
-        ldap_base_dn=_env("LDAP_BASE_DN"),
-        ldap_upn_suffix=_env("LDAP_UPN_SUFFIX").lower(),
-        ldap_netbios_domain=_env("LDAP_NETBIOS_DOMAIN").upper(),
-        ldap_tls=_env("LDAP_TLS", "ldaps").lower(),
-        ldap_ca_file=_env("LDAP_CA_FILE"),
-        ldap_ca_pem=_env("LDAP_CA_PEM"),
-        ldap_validate_cert=_bool("LDAP_VALIDATE_CERT", True),
-        ldap_connect_timeout=_float("LDAP_CONNECT_TIMEOUT", 3.0),
-        ldap_receive_timeout=_float("LDAP_RECEIVE_TIMEOUT", 5.0),
-        dev_directory_file=_env("DEV_DIRECTORY_FILE"),
-        admin_emails=tuple(e.lower() for e in _list("ADMIN_EMAILS")),
-        admin_group=_env("ADMIN_GROUP"),
-        websocket_api_id=_env("WEBSOCKET_API_ID"),
-        websocket_stage=_env("WEBSOCKET_STAGE", "api"),
-        ws_management_endpoint=_env("WS_MANAGEMENT_ENDPOINT"),
-        connection_ttl=_int("CONNECTION_TTL", 3 * 3600),
-        cors_allow_origin=_env("CORS_ALLOW_ORIGIN"),
-        files_bucket=_env("FILES_BUCKET", "incident-dev-files"),
-        s3_endpoint=_env("S3_ENDPOINT") or None,
-        s3_public_endpoint=_env("S3_PUBLIC_ENDPOINT") or _env("S3_ENDPOINT") or None,
-        s3_region=_env("S3_REGION") or _env("AWS_REGION") or _env("AWS_DEFAULT_REGION") or "us-east-1",
-        s3_addressing_style=_env("S3_ADDRESSING_STYLE", "auto").lower(),
-        s3_access_key_id=_env("S3_ACCESS_KEY_ID"),
-        s3_secret_access_key=_env("S3_SECRET_ACCESS_KEY"),
-        s3_connect_timeout=_float("S3_CONNECT_TIMEOUT", 3.0),
-        s3_read_timeout=_float("S3_READ_TIMEOUT", 10.0),
-        files_max_image_bytes=_int("FILES_MAX_IMAGE_BYTES", 20 * 1024 * 1024),
-        files_max_document_bytes=_int("FILES_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024),
-        files_max_image_pixels=_int("FILES_MAX_IMAGE_PIXELS", 40_000_000),
-        upload_url_ttl=_int("UPLOAD_URL_TTL", 300),
-        download_url_ttl=_int("DOWNLOAD_URL_TTL", 300),
-    )

@@ -64,14 +64,14 @@ def test_cfn_lint_finds_no_errors(packaged: Path) -> None:
 def test_every_model_has_its_table(template: dict[str, Any]) -> None:
     from pynamodb.attributes import TTLAttribute
 
-    from chalicelib import tables
+    from chalicelib.tables import MODELS
 
-    tables = {r["Properties"]["TableName"]["Fn::Sub"]: r["Properties"]
-              for r in _resources(template, "AWS::DynamoDB::Table").values()}
-    models = tables.MODELS
-    assert len(tables) == len(models)
+    generated = {r["Properties"]["TableName"]["Fn::Sub"]: r["Properties"]
+                 for r in _resources(template, "AWS::DynamoDB::Table").values()}
+    models = MODELS
+    assert len(generated) == len(models)
     for model in models:
-        props = tables.get("${TablePrefix}-" + model.Meta.logical_name)
+        props = generated.get("${TablePrefix}-" + model.Meta.logical_name)
         assert props is not None, f"no table for {model.__name__}"
         schema = model._get_schema()
         assert props["BillingMode"] == "PAY_PER_REQUEST"
@@ -159,9 +159,11 @@ def test_no_wildcard_iam(template: dict[str, Any]) -> None:
 
 
 def test_every_setting_is_configured_for_every_function(template: dict[str, Any]) -> None:
-    from infrastructure.package import API_ONLY, LOCAL_ONLY, settings_env_names
+    from chalicelib.core.settings import declared
+    from infrastructure.package.environment import API_ONLY, local_only
 
-    read = set(settings_env_names())
+    LOCAL_ONLY = local_only()
+    read = {d.env for d in declared()}
     for path in [ROOT / "app.py", *sorted((ROOT / "chalicelib").rglob("*.py"))]:
         read |= set(re.findall(r"os\.environ(?:\.get)?\(\s*\"([A-Z0-9_]+)\"", path.read_text(encoding="utf-8")))
     assert {"TABLE_PREFIX", "JWT_SECRET_PARAMETER", "WEBSOCKET_API_ID", "CORS_ALLOW_ORIGIN", "FILES_BUCKET"} <= read
@@ -263,7 +265,7 @@ def _table_allowed(grants: list[tuple[set[str], list[Any]]], action: str, table:
 
 def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any], tmp_path: Path) -> None:
     from chalicelib import tables
-    from infrastructure.package import resource_name
+    from infrastructure.package.tables import resource_name
 
     (tmp_path / "access_trace.py").write_text(TRACER, encoding="utf-8")
     out = tmp_path / "trace.json"
@@ -295,5 +297,5 @@ def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any
         elif service == "apigatewaymanagementapi":
             if not any("execute-api:ManageConnections" in actions for actions, _ in grants):
                 denied.append((function, operation))
-    assert not denied, "IAM (infrastructure/package.py ACCESS) denies calls the code makes:\n" + "\n".join(
+    assert not denied, "IAM (infrastructure/package/iam.py ACCESS) denies calls the code makes:\n" + "\n".join(
         map(str, sorted(set(denied), key=str)))

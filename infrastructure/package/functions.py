@@ -1,0 +1,11 @@
+"""The Lambda functions Chalice packages, by CloudFormation logical id."""
+
+# Chalice function name → CloudFormation logical id of the function and of its role.
+FUNCTIONS = {
+    "api_handler": ("APIHandler", "ApiHandlerRole"),
+    "websocket_connect": ("WebsocketConnect", "WebsocketConnectRole"),
+    "websocket_message": ("WebsocketMessage", "WebsocketMessageRole"),
+    "websocket_disconnect": ("WebsocketDisconnect", "WebsocketDisconnectRole"),
+    "message_fanout": ("MessageFanout", "MessageFanoutRole"),
+    "membership_fanout": ("MembershipFanout", "MembershipFanoutRole"),
+}
