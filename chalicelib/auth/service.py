@@ -18,6 +18,7 @@ from chalicelib.auth.models import (
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.tokens import digest, issue_access_token, new_secret, verify_access_token
 from chalicelib.core import clock
+from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import AccountLocked, InvalidCredentials, Unauthorized
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import Settings, get_settings
@@ -73,15 +74,14 @@ def _record_failure(key: str, settings: Settings) -> None:
         try:
             record.save()
             return
-        except PutError:
+        except PutError as exc:  # a concurrent failure was recorded (version check): count again
+            if not condition_failed(exc):
+                raise
             continue
 
 
 def _clear_failures(key: str) -> None:
-    try:
-        LoginFailureModel(key).delete(add_version_condition=False)
-    except DeleteError:
-        pass
+    LoginFailureModel(key).delete(add_version_condition=False)  # absent: not an error
 
 
 def _is_admin(person: DirectoryUser, settings: Settings) -> bool:
@@ -162,7 +162,9 @@ def refresh(refresh_token: str) -> dict[str, Any]:
             actions=[RefreshTokenModel.used_at.set(clock.iso())],
             condition=RefreshTokenModel.used_at.does_not_exist(),
         )
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise  # throttling or an outage is not reuse: never revoke the session for it
         revoke_session(record.session_id, reason="refresh_token_reuse")
         logger.warning("refresh token reuse; session revoked", extra={"user_id": record.user_id})
         raise Unauthorized("Refresh token already used; the session was revoked") from None
@@ -182,8 +184,9 @@ def revoke_session(session_id: str, reason: str = "logout") -> None:
             SessionModel.revoked_at.set(clock.iso()),
             SessionModel.revoked_reason.set(reason),
         ], condition=SessionModel.session_id.exists())
-    except UpdateError:
-        pass
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise  # unknown sessions are fine; a revocation that did not happen is not
     with _CACHE_LOCK:
         _CACHE.pop(session_id, None)
 

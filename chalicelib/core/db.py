@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -82,3 +83,9 @@ def transaction() -> TransactWrite:
     if connection is None:
         connection = _CONNECTIONS[key] = Connection(region=settings.region, host=settings.dynamodb_endpoint)
     return TransactWrite(connection=connection)
+
+
+def condition_failed(exc: PynamoDBException) -> bool:
+    """True when a write was refused by its condition — not throttling, not an outage (those
+    must reach the caller as 429/503, never be mistaken for "changed meanwhile")."""
+    return exc.cause_response_code == "ConditionalCheckFailedException"

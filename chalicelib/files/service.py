@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
 from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
+from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, TooLarge, Unavailable, ValidationFailed
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -119,7 +120,9 @@ def complete_upload(room_id: str, file_id: str, principal: Principal) -> dict[st
                     FileModel.height.set(thumbnail.original_height)]
     try:
         record.update(actions=actions, condition=FileModel.status == "pending")
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         record = _record(room_id, file_id)  # a concurrent complete won, or the upload was deleted
         if record.status != "complete":
             raise NotFound("File not found") from None
@@ -166,8 +169,9 @@ def _reject(record: FileModel, reason: str) -> NoReturn:
         record.update(actions=[FileModel.status.set("rejected"), FileModel.rejected_reason.set(reason),
                                FileModel.pending_until.remove()],
                       condition=FileModel.status == "pending")
-    except UpdateError:
-        pass
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
     logger.info("upload rejected", extra={"room_id": record.room_id, "file_id": record.file_id, "reason": reason})
     raise ValidationFailed(reason, details=[{"field": "file", "message": reason}])
 
@@ -192,7 +196,9 @@ def expire_pending(room_id: str, now: float | None = None) -> int:
         try:
             record.delete(condition=FileModel.status == "pending")
             count += 1
-        except Exception:  # noqa: BLE001 - completed meanwhile: keep it
+        except DeleteError as exc:
+            if not condition_failed(exc):
+                raise
             logger.info("pending upload changed during cleanup", extra={"file_id": record.file_id})
     return count
 
@@ -265,7 +271,9 @@ def delete_file(room_id: str, file_id: str, principal: Principal) -> None:
             FileModel.deleted_by.set(principal.user_id), FileModel.list_key.remove(), FileModel.kind_key.remove(),
             FileModel.pending_until.remove(),
         ], condition=FileModel.status.is_in("pending", "complete"))
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         raise NotFound("File not found") from None
     if was_complete:
         # in the room's history (audit) and, through the stream, live to everyone viewing it:

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import clock
+from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.messaging.models import AuditModel
 from chalicelib.messaging.schemas import validate_content
@@ -56,7 +57,9 @@ def edit_message(user_id: str, room_id: str, message_id: str, content: Any) -> N
         message.update(actions=[MessageModel.content.set(content), MessageModel.edited_at.set(at),
                                 MessageModel.updated_at.set(at), MessageModel.version.add(1)],
                        condition=(MessageModel.version == version) & MessageModel.deleted_at.does_not_exist())
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         raise Conflict("The message changed meanwhile; try again") from None
     _audit(message, "edit", user_id, at, before, content, version + 1)
 
@@ -77,7 +80,9 @@ def delete_message(user_id: str, is_owner: bool, room_id: str, message_id: str) 
         message.update(actions=[MessageModel.deleted_at.set(at), MessageModel.deleted_by.set(user_id),
                                 MessageModel.updated_at.set(at), MessageModel.version.add(1)],
                        condition=MessageModel.deleted_at.does_not_exist())
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         return  # deleted meanwhile
     _audit(message, "delete", user_id, at, before, None, version + 1)
 
@@ -109,5 +114,7 @@ def react(user_id: str, room_id: str, message_id: str, emoji: str, add: bool) ->
     condition = ~path.contains(user_id) if add else path.contains(user_id)
     try:
         message.update(actions=changes, condition=condition & MessageModel.deleted_at.does_not_exist())
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         return  # already in that state (or deleted meanwhile): nothing changes, nothing is sent

@@ -16,6 +16,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.users import User
 from chalicelib.connections import service as connections
 from chalicelib.core import clock
+from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.rooms import schemas
 from chalicelib.rooms.access import get_access
@@ -58,7 +59,9 @@ def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> d
     membership = membership_for(access.room, user_id, body.role, now)
     try:
         membership.save(condition=MembershipModel.user_id.does_not_exist())
-    except PutError:
+    except PutError as exc:
+        if not condition_failed(exc):
+            raise
         raise Conflict("Already a member") from None
     access.room.update(actions=[RoomModel.member_count.add(1)])
     touch_room(room_id)
