@@ -10,7 +10,7 @@ from chalicelib.auth import service, users
 from chalicelib.auth.http import authed_route
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.schemas import LoginRequest, RefreshRequest, SearchUsers
-from chalicelib.core.http import no_content, parse_body, parse_query, route
+from chalicelib.core.http import no_content, parse_body, parse_query, route, source_ip
 
 bp = Blueprint(__name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 @route(bp, "/auth/login", methods=["POST"])
 def login() -> dict[str, Any]:
     body = parse_body(bp.current_request, LoginRequest)
-    return service.login(body.username, body.password)
+    return service.login(body.username, body.password, source_ip=source_ip(bp.current_request))
 
 
 @route(bp, "/auth/refresh", methods=["POST"])

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.core.text import clean_name
 
-def _no_control_chars(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
+
+def _login_name(value: str) -> str:
+    """A username in one of the accepted forms that still names someone once normalised
+    (``PANJIT\\``, ``\\`` or ``@panjit.com.tw`` name nobody)."""
+    clean_name(value)
+    name = value.strip()
+    if "\\" in name:
+        name = name.partition("\\")[2]
+    elif "@" in name:
+        name = name.rpartition("@")[0]
+    if not name.strip():
+        raise ValueError("must name a user (user, user@domain or DOMAIN\\user)")
     return value
 
 
@@ -21,10 +31,9 @@ class LoginRequest(BaseModel):
     @field_validator("username")
     @classmethod
     def _username(cls, value: str) -> str:
-        value = _no_control_chars(value)
         if not value.strip():
             raise ValueError("must not be blank")
-        return value
+        return _login_name(value)
 
 
 class RefreshRequest(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
@@ -17,23 +18,54 @@ from chalicelib.auth.models import (
 )
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.tokens import digest, issue_access_token, new_secret, verify_access_token
+from chalicelib.connections import service as connections
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
-from chalicelib.core.errors import AccountLocked, InvalidCredentials, Unauthorized
+from chalicelib.core.errors import AccountLocked, InvalidCredentials, RateLimited, Unauthorized
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import Settings, get_settings
+from chalicelib.core.text import clean_name
 
 
 # ---------------------------------------------------------------------------------- login
-def login(username: str, password: str, directory: LdapDirectory | None = None) -> dict[str, Any]:
-    """Check the lockout, ask AD, and open a session; returns the token response."""
+@dataclass(frozen=True)
+class _Window:
+    """A failure counter: at most ``limit`` failures within ``seconds``."""
+
+    limit: int
+    seconds: int
+
+
+def login(username: str, password: str, directory: LdapDirectory | None = None,
+          source_ip: str | None = None) -> dict[str, Any]:
+    """Check the source's rate and the username's lockout, ask AD, open a session.
+
+    Two counters of failed logins, both in DynamoDB (every container sees them): per username
+    (``LOCKOUT_*``: ``423``) and per source IP across usernames (``LOGIN_IP_*``: ``429``), so one
+    machine cannot spray passwords over many accounts."""
     settings = get_settings()
     key = parse_login_name(username, settings).lockout_key
-    _raise_if_locked(key, settings)
+    account = _Window(settings.lockout_threshold, settings.lockout_window)
+    source = _Window(settings.login_ip_limit, settings.login_ip_window)
+    ip_key = f"ip#{source_ip}" if source_ip else None
+    if ip_key is not None:
+        retry = _retry_after(ip_key, source)
+        if retry:
+            metrics.add_metric(name="LoginSourceLimited", unit="Count", value=1)
+            raise RateLimited("Too many failed logins from this address; try again later",
+                              retry_after=retry).with_headers({"Retry-After": str(retry)})
+    retry = _retry_after(key, account)
+    if retry:
+        metrics.add_metric(name="LoginLockouts", unit="Count", value=1)
+        raise AccountLocked(retry_after=retry)
     try:
+        if not _possible_password(password):
+            raise InvalidCredentials()  # AD holds no such password: do not ask it
         person = (directory or get_directory(settings)).authenticate(username, password)
     except InvalidCredentials:
-        _record_failure(key, settings)
+        _record_failure(key, account)
+        if ip_key is not None:
+            _record_failure(ip_key, source)
         metrics.add_metric(name="LoginFailures", unit="Count", value=1)
         raise
     _clear_failures(key)
@@ -43,34 +75,44 @@ def login(username: str, password: str, directory: LdapDirectory | None = None) 
     return _open_session(user, settings)
 
 
-def _recent(failures: list[float], settings: Settings) -> list[float]:
-    horizon = clock.now() - settings.lockout_window
+def _possible_password(password: str) -> bool:
+    """False for text no AD password can be: control characters, lone surrogates, bidi controls."""
+    try:
+        clean_name(password)
+    except ValueError:
+        return False
+    return True
+
+
+def _recent(failures: list[float], window: _Window) -> list[float]:
+    horizon = clock.now() - window.seconds
     return sorted(f for f in failures if f > horizon)
 
 
-def _raise_if_locked(key: str, settings: Settings) -> None:
+def _retry_after(key: str, window: _Window) -> int:
+    """Seconds until ``key`` may try again (0: now)."""
     try:
         record = LoginFailureModel.get(key, consistent_read=True)
     except DoesNotExist:
-        return
-    recent = _recent([float(f) for f in record.failures or []], settings)
-    if len(recent) >= settings.lockout_threshold:
-        unlock_at = recent[-settings.lockout_threshold] + settings.lockout_window
-        metrics.add_metric(name="LoginLockouts", unit="Count", value=1)
-        raise AccountLocked(retry_after=max(1, int(unlock_at - clock.now()) + 1))
+        return 0
+    recent = _recent([float(f) for f in record.failures or []], window)
+    if len(recent) < window.limit:
+        return 0
+    unlock_at = recent[-window.limit] + window.seconds
+    return max(1, int(unlock_at - clock.now()) + 1)
 
 
-def _record_failure(key: str, settings: Settings) -> None:
+def _record_failure(key: str, window: _Window) -> None:
     """Append a failure with optimistic locking (concurrent failures are all counted)."""
     for _attempt in range(5):
         try:
             record = LoginFailureModel.get(key, consistent_read=True)
         except DoesNotExist:
             record = LoginFailureModel(key)
-        recent = _recent([float(f) for f in record.failures or []], settings)
+        recent = _recent([float(f) for f in record.failures or []], window)
         recent.append(clock.now())
-        record.failures = recent[-(settings.lockout_threshold * 2):]
-        record.expires_at = clock.expires_in(settings.lockout_window + 60)
+        record.failures = recent[-(window.limit * 2):]
+        record.expires_at = clock.expires_in(window.seconds + 60)
         try:
             record.save()
             return
@@ -178,17 +220,24 @@ _CACHE_LOCK = threading.Lock()
 
 
 def revoke_session(session_id: str, reason: str = "logout") -> None:
-    """Mark a session revoked; its access tokens stop working at once in this container."""
+    """Mark a session revoked: its access tokens stop working at once in this container (in
+    the others within ``SESSION_CACHE_SECONDS``) and its WebSocket connections are closed now."""
+    session = SessionModel(session_id)
+    known = True
     try:
-        SessionModel(session_id).update(actions=[
+        session.update(actions=[
             SessionModel.revoked_at.set(clock.iso()),
             SessionModel.revoked_reason.set(reason),
         ], condition=SessionModel.session_id.exists())
     except UpdateError as exc:
         if not condition_failed(exc):
             raise  # unknown sessions are fine; a revocation that did not happen is not
+        known = False
     with _CACHE_LOCK:
         _CACHE.pop(session_id, None)
+    if known:
+        closed = connections.close_session(session.user_id, session_id)
+        logger.info("session revoked", extra={"reason": reason, "connections_closed": closed})
 
 
 def _load_principal(session_id: str, user_id: str, use_cache: bool = True) -> Principal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from jose import JWTError, jwt
 
@@ -15,6 +15,12 @@ from chalicelib.core.keys import signing_key
 from chalicelib.core.settings import Settings, get_settings
 
 ALGORITHM = "HS256"  # pinned: verification accepts nothing else (no "none", no RS/HS confusion)
+ISSUED_AT_LEEWAY = 60  # seconds a token's ``iat`` may lie in the future (clock skew between containers)
+
+
+def _is_time(value: Any) -> TypeGuard[float]:
+    """A NumericDate: a number, not a string or a boolean."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ def issue_access_token(user_id: str, session_id: str, settings: Settings | None 
 
 
 def verify_access_token(token: str, settings: Settings | None = None) -> AccessClaims:
-    """Check signature (HS256 only), expiry, issuer and audience; raise ``Unauthorized``."""
+    """Check signature (HS256 only), expiry, issuer and audience, and that every claim this
+    system relies on is present with its type (``iat`` not in the future); raise ``Unauthorized``."""
     settings = settings or get_settings()
     try:
         header = jwt.get_unverified_header(token)
@@ -51,12 +58,15 @@ def verify_access_token(token: str, settings: Settings | None = None) -> AccessC
         claims: dict[str, Any] = jwt.decode(
             token, signing_key(settings), algorithms=[ALGORITHM],
             audience=settings.jwt_audience, issuer=settings.jwt_issuer,
-            options={"require_exp": True, "require_iat": True, "require_sub": True},
+            options={"require_exp": True, "require_iat": True, "require_sub": True, "require_aud": True,
+                     "require_iss": True},
         )
     except JWTError as exc:
         raise Unauthorized("Invalid or expired token") from exc
-    sub, sid = claims.get("sub"), claims.get("sid")
-    if not isinstance(sub, str) or not isinstance(sid, str):
+    sub, sid, iat, exp = claims.get("sub"), claims.get("sid"), claims.get("iat"), claims.get("exp")
+    if not isinstance(sub, str) or not sub or not isinstance(sid, str) or not sid:
+        raise Unauthorized("Invalid token")
+    if not _is_time(iat) or not _is_time(exp) or iat > clock.now() + ISSUED_AT_LEEWAY:
         raise Unauthorized("Invalid token")
     return AccessClaims(user_id=sub, session_id=sid, expires_at=int(claims["exp"]))
 

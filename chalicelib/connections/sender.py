@@ -46,8 +46,12 @@ def _client() -> Any:
 
 
 def encode(frame: dict[str, Any]) -> bytes:
-    """A frame as compact UTF-8 JSON."""
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """A frame as compact UTF-8 JSON (text that is not valid Unicode — stored before input was
+    strict — goes out as JSON escapes rather than making the frame undeliverable)."""
+    try:
+        return json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(frame, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def is_gone(exc: ClientError) -> bool:
@@ -67,6 +71,15 @@ def post(connection_id: str, frame: dict[str, Any] | bytes) -> bool:
         if is_gone(exc):
             return False
         raise
+
+
+def close(connection_id: str) -> None:
+    """Close a connection from the server side (already gone is fine)."""
+    try:
+        _client().delete_connection(ConnectionId=connection_id)
+    except ClientError as exc:
+        if not is_gone(exc):
+            raise
 
 
 _executor: ThreadPoolExecutor | None = None

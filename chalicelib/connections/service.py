@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.connections import presence
+from chalicelib.connections import presence, sender
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
 from chalicelib.core.errors import Unauthorized
@@ -69,6 +69,28 @@ def forget_connection(connection_id: str) -> None:
     ConnectionModel(connection_id).delete()  # deleting an absent item is not an error
     for other in set(gone) - {connection_id}:
         forget_connection(other)
+
+
+def close_session(user_id: str, session_id: str) -> int:
+    """Close every connection opened in a session (logout, revoked session) through the
+    Management API, and forget them; returns how many."""
+    closed = 0
+    for connection in ConnectionModel.by_user.query(user_id):
+        if connection.session_id == session_id:
+            sender.close(connection.connection_id)
+            forget_connection(connection.connection_id)
+            closed += 1
+    return closed
+
+
+def make_room_for(user_id: str, keep: int) -> int:
+    """Close the user's oldest connections until at most ``keep`` remain; returns how many."""
+    mine = sorted(ConnectionModel.by_user.query(user_id), key=lambda c: c.connected_at)
+    excess = mine[: max(0, len(mine) - keep)]
+    for connection in excess:
+        sender.close(connection.connection_id)
+        forget_connection(connection.connection_id)
+    return len(excess)
 
 
 def drop_user_from_room(room_id: str, user_id: str) -> None:

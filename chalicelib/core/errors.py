@@ -18,6 +18,11 @@ class AppError(Exception):
         self.extra = extra
         self.headers: dict[str, str] = {}
 
+    def with_headers(self, headers: dict[str, str]) -> AppError:
+        """The same error with extra response headers (e.g. ``Retry-After``)."""
+        self.headers = {**self.headers, **headers}
+        return self
+
     def body(self) -> dict[str, Any]:
         """The ``{"error": {...}}`` body of the contract."""
         return {"error": {"code": self.code, "message": self.message, **self.extra}}

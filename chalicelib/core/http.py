@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -11,6 +10,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core.errors import AppError, ValidationFailed, to_app_error
+from chalicelib.core.text import parse_json
 
 M = TypeVar("M", bound=BaseModel)
 # Accept any declared body type at the Chalice layer; :func:`parse_body` answers in the
@@ -44,14 +44,7 @@ def validate(model: type[M], data: Any) -> M:
 def parse_body(request: Any, model: type[M]) -> M:
     """Parse the JSON body of a request into ``model``."""
     raw = request.raw_body or b""
-    if not raw.strip():
-        data: Any = {}
-    else:
-        try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, ValueError):
-            raise ValidationFailed("The body must be JSON",
-                                   details=[{"field": "body", "message": "not valid JSON"}]) from None
+    data: Any = parse_json(raw) if raw.strip() else {}
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object",
                                details=[{"field": "body", "message": "expected an object"}])
@@ -79,6 +72,13 @@ def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., A
         return wrapped
 
     return decorator
+
+
+def source_ip(request: Any) -> str | None:
+    """The caller's address as API Gateway saw it (``requestContext.identity.sourceIp``)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    ip = identity.get("sourceIp")
+    return ip if isinstance(ip, str) and ip else None
 
 
 def no_content() -> Response:

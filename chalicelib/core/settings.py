@@ -65,6 +65,13 @@ class Settings:
     # login lockout
     lockout_threshold: int = setting("LOCKOUT_THRESHOLD", default=5, parse=_int)
     lockout_window: int = setting("LOCKOUT_WINDOW", default=15 * 60, parse=_int)
+    login_ip_limit: int = setting("LOGIN_IP_LIMIT", default=30, parse=_int)  # failed logins per source IP ...
+    login_ip_window: int = setting("LOGIN_IP_WINDOW", default=5 * 60, parse=_int)  # ... within this many seconds
+    # abuse limits on the WebSocket API (per user, per container: see README)
+    message_rate: float = setting("MESSAGE_RATE", default=5.0, parse=_float)  # messages/edits/reactions per second
+    message_burst: int = setting("MESSAGE_BURST", default=20, parse=_int)
+    typing_rate: float = setting("TYPING_RATE", default=1.0, parse=_float)  # typing frames relayed per second
+    max_connections_per_user: int = setting("MAX_CONNECTIONS_PER_USER", default=20, parse=_int)
     # directory
     directory_mode: str = setting("DIRECTORY_MODE", default="ldap", case="lower")  # ldap (AD) | dev (demo directory)
     ldap_urls: tuple[str, ...] = setting("LDAP_URLS", default=(), parse=_csv)

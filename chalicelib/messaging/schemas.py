@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.text import clean_text
 
 MAX_TEXT_CHARS = 4000
 MAX_MENTIONS = 50
@@ -18,8 +19,7 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 
 
 def _clean_text(value: str, limit: int) -> str:
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
+    clean_text(value)
     if len(value) > limit:
         raise ValueError(f"at most {limit} characters")
     return value

@@ -67,6 +67,7 @@ class FrameSpec(Generic[F]):
     handler: Callable[[FrameCall[F]], list[Reply]]
     minimum_role: str | None = None  # checked on ``frame.room_id`` before the handler
     anonymous: bool = False  # no caller lookup (``ping``)
+    rate: str | None = None  # per-user rate: "message" (over it: ``rate_limited``) or "typing" (over it: dropped)
 
 
 # ------------------------------------------------------------------------------ handlers
@@ -147,10 +148,10 @@ FRAMES: dict[str, FrameSpec[Any]] = {
     "ping": FrameSpec(PingFrame, ping, anonymous=True),
     "subscribe": FrameSpec(SubscribeFrame, subscribe, minimum_role="VIEWER"),
     "unsubscribe": FrameSpec(UnsubscribeFrame, unsubscribe),
-    "message": FrameSpec(MessageFrame, send, minimum_role="EDITOR"),
-    "edit_message": FrameSpec(EditFrame, edit, minimum_role="EDITOR"),
-    "delete_message": FrameSpec(DeleteFrame, delete, minimum_role="EDITOR"),
-    "add_reaction": FrameSpec(ReactionFrame, react, minimum_role="EDITOR"),
-    "remove_reaction": FrameSpec(ReactionFrame, react, minimum_role="EDITOR"),
-    "typing": FrameSpec(TypingFrame, typing, minimum_role="EDITOR"),
+    "message": FrameSpec(MessageFrame, send, minimum_role="EDITOR", rate="message"),
+    "edit_message": FrameSpec(EditFrame, edit, minimum_role="EDITOR", rate="message"),
+    "delete_message": FrameSpec(DeleteFrame, delete, minimum_role="EDITOR", rate="message"),
+    "add_reaction": FrameSpec(ReactionFrame, react, minimum_role="EDITOR", rate="message"),
+    "remove_reaction": FrameSpec(ReactionFrame, react, minimum_role="EDITOR", rate="message"),
+    "typing": FrameSpec(TypingFrame, typing, minimum_role="EDITOR", rate="typing"),
 }

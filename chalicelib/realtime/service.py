@@ -8,7 +8,7 @@ through the app's one error path (``core.errors.to_app_error``).
 
 from __future__ import annotations
 
-import json
+import math
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,9 +16,12 @@ from pydantic import ValidationError
 from chalicelib.auth import service as auth
 from chalicelib.connections import sender
 from chalicelib.connections import service as connections
-from chalicelib.core.errors import AppError, TooLarge, Unauthorized, ValidationFailed, to_app_error
+from chalicelib.core import ratelimit
+from chalicelib.core.errors import AppError, RateLimited, TooLarge, Unauthorized, ValidationFailed, to_app_error
 from chalicelib.core.http import validation_details
 from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+from chalicelib.core.text import parse_json
 from chalicelib.realtime.handlers import FRAMES, FrameCall
 from chalicelib.realtime.schemas import MAX_FRAME_BYTES
 from chalicelib.rooms.access import get_access
@@ -46,6 +49,8 @@ def connect(connection_id: str, query: dict[str, str] | None) -> dict[str, int]:
             get_access(room_id, principal, "VIEWER")
         except AppError:
             return FORBIDDEN
+    # at most MAX_CONNECTIONS_PER_USER: the user's oldest connections make room for this one
+    connections.make_room_for(principal.user_id, get_settings().max_connections_per_user - 1)
     connections.register_connection(connection_id, principal.user_id, principal.session_id)
     if room_id is not None:
         # the client cannot be sent to before $connect returns: it gets `subscribed` when it
@@ -89,10 +94,7 @@ def error_frame(err: AppError, raw: Any = None) -> dict[str, Any]:
 def _decode(body: str | None) -> Any:
     if body is not None and len(body.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise TooLarge(f"Frames are limited to {MAX_FRAME_BYTES // 1024} KB")
-    try:
-        return json.loads(body or "")
-    except ValueError:
-        raise ValidationFailed("Frame is not valid JSON") from None
+    return parse_json(body or "", what="frame")
 
 
 def _dispatch(connection_id: str, raw: Any) -> list[dict[str, Any]]:
@@ -114,5 +116,20 @@ def _dispatch(connection_id: str, raw: Any) -> list[dict[str, Any]]:
         return spec.handler(FrameCall(connection_id, None, frame))  # type: ignore[arg-type]
     connection = connections.get_connection(connection_id)
     principal = auth.principal_for_session(connection.session_id, connection.user_id)
+    if spec.rate is not None and not _within_rate(spec.rate, principal.user_id):
+        return []  # typing over its rate: not relayed, no reply needed
     access = get_access(frame.room_id, principal, spec.minimum_role) if spec.minimum_role else None
     return spec.handler(FrameCall(connection_id, principal, frame, access))
+
+
+def _within_rate(kind: str, user_id: str) -> bool:
+    """Per-user frame rates (``MESSAGE_RATE``/``MESSAGE_BURST``, ``TYPING_RATE``): a message over
+    the limit is refused with ``rate_limited`` and ``retry_after``; typing is dropped."""
+    settings = get_settings()
+    if kind == "typing":
+        return ratelimit.take("typing", user_id, settings.typing_rate, 1) == 0.0
+    wait = ratelimit.take("message", user_id, settings.message_rate, settings.message_burst)
+    if wait:
+        retry = max(1, math.ceil(wait))
+        raise RateLimited("Too many messages; slow down", retry_after=retry)
+    return True

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.core.text import clean_name, clean_text
+
 IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage", "safety", "other"]
 Severity = Literal["low", "medium", "high", "critical"]
 Status = Literal["active", "resolved", "archived"]
@@ -14,11 +16,13 @@ EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
 
 
 def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise ValueError("must not contain control characters")
-    return value.strip()
+    """Multi-line text (descriptions, notes): valid, no control characters; trimmed."""
+    return None if value is None else clean_text(value).strip()
+
+
+def _name(value: str | None) -> str | None:
+    """A title, name or location: one line, no bidi controls, something visible; trimmed."""
+    return None if value is None else clean_name(value).strip()
 
 
 class Strict(BaseModel):
@@ -37,7 +41,8 @@ class CreateRoom(Strict):
     description: str = Field(default="", max_length=4000)
     template_id: str | None = Field(default=None, max_length=64)
 
-    _clean = field_validator("title", "location", "description")(classmethod(lambda cls, v: _clean(v)))
+    _names = field_validator("title", "location")(classmethod(lambda cls, v: _name(v)))
+    _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))
 
     @field_validator("title")
     @classmethod
@@ -58,8 +63,8 @@ class UpdateRoom(Strict):
     status: Status | None = None
     resolution_note: str | None = Field(default=None, max_length=4000)
 
-    _clean = field_validator("title", "location", "description", "resolution_note")(
-        classmethod(lambda cls, v: _clean(v)))
+    _names = field_validator("title", "location")(classmethod(lambda cls, v: _name(v)))
+    _clean = field_validator("description", "resolution_note")(classmethod(lambda cls, v: _clean(v)))
 
 
 class ListRooms(Strict):
@@ -73,7 +78,7 @@ class ListRooms(Strict):
     q: str | None = Field(default=None, max_length=200)
     scope: Literal["mine", "all"] = "mine"
 
-    _clean = field_validator("q")(classmethod(lambda cls, v: _clean(v)))
+    _clean = field_validator("q")(classmethod(lambda cls, v: _name(v)))
 
 
 class AddMember(Strict):
@@ -105,7 +110,8 @@ class CreateTemplate(Strict):
     description: str = Field(default="", max_length=4000)
     default_members: list[TemplateMember] = Field(default_factory=list, max_length=50)
 
-    _clean = field_validator("name", "description")(classmethod(lambda cls, v: _clean(v)))
+    _names = field_validator("name")(classmethod(lambda cls, v: _name(v)))
+    _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))
 
 
 class UpdateTemplate(Strict):
@@ -117,4 +123,5 @@ class UpdateTemplate(Strict):
     description: str | None = Field(default=None, max_length=4000)
     default_members: list[TemplateMember] | None = Field(default=None, max_length=50)
 
-    _clean = field_validator("name", "description")(classmethod(lambda cls, v: _clean(v)))
+    _names = field_validator("name")(classmethod(lambda cls, v: _name(v)))
+    _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))

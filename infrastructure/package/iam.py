@@ -20,8 +20,9 @@ STREAM_READ = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetSh
 # makes is allowed here.
 ACCESS: dict[str, dict[str, Any]] = {
     "APIHandler": {
-        "tables": {"*": "rw", "connections": "r"},
-        "ssm_jwt": True, "files_bucket": True, "vpc": True,
+        # "*" includes connections/subscriptions: a revoked session's sockets are closed at once
+        "tables": {"*": "rw"},
+        "ssm_jwt": True, "files_bucket": True, "vpc": True, "manage_connections": True,
     },
     "WebsocketConnect": {
         # ?room_id= subscribes at connect (membership checked first)
