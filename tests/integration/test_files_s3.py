@@ -19,9 +19,8 @@ from moto import mock_aws
 from PIL import Image
 
 from chalicelib.files import storage
+from tests.builders import EXE, Api, Files, jpeg_with_exif
 from tests.servers.seaweedfs import SeaweedFS, run_seaweedfs
-from tests.unit.test_files import EXE, Files, jpeg_with_exif
-from tests.unit.test_rooms_permissions import Api
 
 pytestmark = pytest.mark.integration
 

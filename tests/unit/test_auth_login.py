@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core import clock
-from tests.unit.conftest import PASSWORD, bearer, login, post_json
+from tests.builders import PASSWORD, bearer, login, post_json
 
 
 @pytest.mark.parametrize("username", ["chen.editor", "chen.editor@panjit.com.tw",

@@ -12,7 +12,7 @@ import pytest
 from jose import jwt
 
 from chalicelib.core import clock
-from tests.unit.conftest import bearer, login, post_json
+from tests.builders import bearer, login, post_json
 
 SECRET = os.environ["JWT_SECRET"]
 

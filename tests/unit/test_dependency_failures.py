@@ -6,23 +6,15 @@ import json
 import uuid
 from typing import Any
 
-import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from pynamodb.exceptions import GetError, QueryError
 
-from tests.unit.test_messaging import _msg, _open, last
-from tests.unit.test_realtime_connection import send
-from tests.unit.test_rooms_permissions import Api
+from tests.builders import Api, last_frame, message_frame, open_socket, send
 
 
 def _throttled(operation: str) -> ClientError:
     return ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
                        operation)
-
-
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
 
 
 def test_throttled_query_is_429_with_retry_after(api: Api, monkeypatch: Any) -> None:
@@ -57,14 +49,14 @@ def test_throttled_send_is_an_error_frame_with_the_client_id(api: Api, managemen
     from chalicelib.timeline import service
 
     room = api.standard_room()
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
 
     def throttled(*_: Any, **__: Any) -> Any:
         raise QueryError("Failed to query items", _throttled("Query"))
 
     monkeypatch.setattr(service, "last_sequence", throttled)
-    message = _msg(room, client_id=str(uuid.uuid4()))
+    message = message_frame(room, client_id=str(uuid.uuid4()))
     send("e", json.dumps(message))
-    error = last(management_api, "e")
+    error = last_frame(management_api, "e")
     assert error == {"type": "error", "code": "rate_limited", "message": "The service is busy; retry in a moment",
                      "client_id": message["client_id"]}

@@ -1,35 +1,27 @@
-"""Stream-driven fan-out: Lambda-shaped batches, 410 cleanup, partial batch failures."""
+"""Stream-driven fan-out: Lambda-shaped batches, 410 cleanup, partial batch failures, and the
+frames a change produces (records have the shapes a NEW_AND_OLD_IMAGES stream really sends:
+INSERT with NewImage only, MODIFY with both images, REMOVE with OldImage only)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import app as app_module
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
 from chalicelib.timeline.models import MessageModel
+from tests.builders import LATER, stream_record
 
 ROOM = "6f1c1d43-7b7e-4c32-9a57-0d7f1b0c2a11"
+EDITOR, VIEWER = "chen.editor@panjit.com.tw", "lee.viewer@panjit.com.tw"
 
 
-LATER = datetime.now(UTC) + timedelta(hours=1)
-
-
-def _message(seq: int, room: str = ROOM) -> MessageModel:
-    return MessageModel(room, seq, message_id=f"00000000-0000-4000-8000-{seq:012d}", client_id=f"c{seq}",
-                        sender_id="chen.editor@panjit.com.tw", message_type="text",
-                        content=f"溫度 {seq}", created_at=clock.iso(), updated_at=clock.iso())
-
-
-def _record(message: MessageModel, name: str = "INSERT", seq: str = "1") -> dict[str, Any]:
-    image = message.serialize()
-    return {"eventID": seq, "eventName": name, "eventVersion": "1.1", "eventSource": "aws:dynamodb",
-            "awsRegion": "us-east-1",
-            "dynamodb": {"Keys": {"room_id": image["room_id"], "sequence_number": image["sequence_number"]},
-                         "NewImage": image, "SequenceNumber": seq, "SizeBytes": 100,
-                         "StreamViewType": "NEW_AND_OLD_IMAGES", "ApproximateCreationDateTime": 1.0},
-            "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/unit-messages/stream/x"}
+def _message(seq: int, room: str = ROOM, **over: Any) -> MessageModel:
+    fields: dict[str, Any] = {"message_id": f"00000000-0000-4000-8000-{seq:012d}", "client_id": f"c{seq}",
+                              "sender_id": EDITOR, "message_type": "text", "content": f"溫度 {seq}",
+                              "created_at": clock.iso(), "updated_at": clock.iso()}
+    fields.update(over)
+    return MessageModel(room, seq, **fields)
 
 
 def _subscribe(connection_id: str, room: str = ROOM) -> None:
@@ -45,7 +37,7 @@ def test_insert_reaches_every_subscriber_of_the_room_only(aws: None, management_
     for cid in ["a", "b", "c"]:
         _subscribe(cid)
     _subscribe("elsewhere", room="another-room")
-    result = _invoke([_record(_message(1), seq="100")])
+    result = _invoke([stream_record("INSERT", new=_message(1), seq="100")])
     assert result == {"batchItemFailures": []}
     for cid in ["a", "b", "c"]:
         frames = management_api.frames(cid)
@@ -60,7 +52,7 @@ def test_gone_connections_are_removed(aws: None, management_api: Any) -> None:
     _subscribe("alive")
     _subscribe("dead")
     management_api.gone.add("dead")
-    assert _invoke([_record(_message(1))]) == {"batchItemFailures": []}
+    assert _invoke([stream_record("INSERT", new=_message(1))]) == {"batchItemFailures": []}
     assert [s.connection_id for s in SubscriptionModel.query(ROOM)] == ["alive"]
     assert ConnectionModel.count("dead") == 0
 
@@ -69,24 +61,66 @@ def test_only_failed_records_are_reported(aws: None, management_api: Any) -> Non
     _subscribe("ok", room="room-ok")
     _subscribe("flaky", room="room-flaky")
     management_api.broken.add("flaky")
-    result = _invoke([_record(_message(1, "room-ok"), seq="201"),
-                      _record(_message(2, "room-flaky"), seq="202"),
-                      _record(_message(3, "room-ok"), seq="203")])
+    result = _invoke([stream_record("INSERT", new=_message(1, "room-ok"), seq="201"),
+                      stream_record("INSERT", new=_message(2, "room-flaky"), seq="202"),
+                      stream_record("INSERT", new=_message(3, "room-ok"), seq="203")])
     assert result == {"batchItemFailures": [{"itemIdentifier": "202"}]}
     assert [f["message"]["sequence_number"] for f in management_api.frames("ok")] == [1, 3]
 
 
 def test_redelivered_records_carry_the_same_message_id(aws: None, management_api: Any) -> None:
     _subscribe("a")
-    record = _record(_message(7), seq="300")
+    record = stream_record("INSERT", new=_message(7), seq="300")
     _invoke([record])
     _invoke([record])  # at-least-once: the stream may hand the same record again
     ids = [f["message"]["message_id"] for f in management_api.frames("a")]
     assert len(ids) == 2 and len(set(ids)) == 1  # clients dedupe on message_id
 
 
-def test_modify_and_remove_records_send_nothing_yet(aws: None, management_api: Any) -> None:
+def test_modify_frames_come_from_comparing_the_old_and_new_images(aws: None, management_api: Any) -> None:
+    """Edit, reactions and delete of one message, one MODIFY record each: every frame says what
+    changed between OldImage and NewImage, and nothing that did not change."""
     _subscribe("a")
-    assert _invoke([_record(_message(1), name="MODIFY"), _record(_message(1), name="REMOVE", seq="2")]) == {
-        "batchItemFailures": []}
+    t1, t2, t3, t4 = (f"2026-01-01T10:0{i}:00.000Z" for i in range(1, 5))
+    sent = _message(1, updated_at="2026-01-01T10:00:00.000Z")
+    edited = _message(1, content="更正：溫度 82", edited_at=t1, updated_at=t1, version=2)
+    # the content is the same as before (and edited_at is set): a reaction is not an edit
+    reacted = _message(1, content="更正：溫度 82", edited_at=t1, updated_at=t2, version=3,
+                       reactions={"👍": {EDITOR, VIEWER}})
+    unreacted = _message(1, content="更正：溫度 82", edited_at=t1, updated_at=t3, version=4,
+                         reactions={"👍": {EDITOR}})
+    deleted = _message(1, content="更正：溫度 82", edited_at=t1, updated_at=t4, version=5,
+                       reactions={"👍": {EDITOR}}, deleted_at=t4, deleted_by=EDITOR)
+    result = _invoke([stream_record("MODIFY", new=edited, old=sent, seq="401"),
+                      stream_record("MODIFY", new=reacted, old=edited, seq="402"),
+                      stream_record("MODIFY", new=unreacted, old=reacted, seq="403"),
+                      stream_record("MODIFY", new=deleted, old=unreacted, seq="404")])
+    assert result == {"batchItemFailures": []}
+    base = {"room_id": ROOM, "message_id": sent.message_id}
+    assert management_api.frames("a") == [
+        {"type": "message_edited", **base, "version": 2, "updated_at": t1, "content": "更正：溫度 82", "edited_at": t1},
+        {"type": "reaction_added", **base, "version": 3, "updated_at": t2, "emoji": "👍", "user_id": EDITOR, "count": 2},
+        {"type": "reaction_added", **base, "version": 3, "updated_at": t2, "emoji": "👍", "user_id": VIEWER, "count": 2},
+        {"type": "reaction_removed", **base, "version": 4, "updated_at": t3, "emoji": "👍", "user_id": VIEWER,
+         "count": 1},
+        {"type": "message_deleted", **base, "version": 5, "updated_at": t4, "deleted_at": t4},
+    ]
+
+
+def test_modify_without_a_visible_change_and_remove_send_nothing(aws: None, management_api: Any) -> None:
+    _subscribe("a")
+    original = _message(1, updated_at="2026-01-01T10:00:00.000Z")
+    touched = _message(1, updated_at="2026-01-01T10:01:00.000Z", version=2)  # same content, reactions
+    gone = _message(2, deleted_at="2026-01-01T10:00:00.000Z", updated_at="2026-01-01T10:00:00.000Z", version=2)
+    gone_again = _message(2, deleted_at="2026-01-01T10:00:00.000Z", updated_at="2026-01-01T10:02:00.000Z",
+                          version=3)  # already deleted before this change: no second message_deleted
+    assert _invoke([stream_record("MODIFY", new=touched, old=original, seq="501"),
+                    stream_record("MODIFY", new=gone_again, old=gone, seq="502"),
+                    stream_record("REMOVE", old=touched, seq="503")]) == {"batchItemFailures": []}
     assert management_api.sent == []
+    # the same images with a real change do send: the silence above is the comparison, not a lost image
+    edited = _message(1, content="溫度 83", edited_at="2026-01-01T10:03:00.000Z",
+                      updated_at="2026-01-01T10:03:00.000Z", version=3)
+    assert _invoke([stream_record("MODIFY", new=edited, old=touched, seq="504")]) == {"batchItemFailures": []}
+    assert [(f["type"], f["content"], f["version"]) for f in management_api.frames("a")] == [
+        ("message_edited", "溫度 83", 3)]

@@ -6,9 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-import struct
 import urllib.parse
-import zlib
 from typing import Any
 
 import pytest
@@ -17,96 +15,9 @@ from PIL import Image
 
 from chalicelib.files import service, storage
 from chalicelib.files.models import FileModel
-from tests.unit.test_rooms_permissions import Api
+from tests.builders import EXE, Api, Files, bomb_png, jpeg_with_exif, png_bytes
 
 MB = 1024 * 1024
-
-
-# ------------------------------------------------------------------------------ sample files
-def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format="PNG")
-    return out.getvalue()
-
-
-def jpeg_with_exif(size: tuple[int, int] = (400, 200), orientation: int = 6) -> bytes:
-    """A landscape JPEG whose EXIF says "rotate 90°" and which carries a GPS position."""
-    image = Image.new("RGB", size, (10, 120, 200))
-    exif = Image.Exif()
-    exif[0x0112] = orientation
-    exif[0x010F] = "PlantCam"  # Make
-    gps = {1: "N", 2: (25.0, 2.0, 3.0), 3: "E", 4: (121.0, 33.0, 44.0)}
-    exif[0x8825] = gps
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif.tobytes(), quality=90)
-    return out.getvalue()
-
-
-def bomb_png(width: int = 20000, height: int = 20000) -> bytes:
-    """A valid single-colour 1-bit PNG of ``width``×``height`` pixels: a few KB on disk."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-
-
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
-
-
-# ------------------------------------------------------------------------------ fixtures
-@pytest.fixture
-def api(client: Any) -> Api:
-    storage.ensure_bucket()
-    return Api(client)
-
-
-@pytest.fixture
-def room(api: Api) -> str:
-    return api.standard_room()
-
-
-class Files:
-    """The upload dance as a browser does it: request, POST the form, complete."""
-
-    def __init__(self, api: Api, room: str) -> None:
-        self.api = api
-        self.room = room
-
-    def request(self, role: str, filename: str, content_type: str, size: int, room: str | None = None) -> Any:
-        return self.api.call(role, "POST", f"/rooms/{room or self.room}/files",
-                             {"filename": filename, "content_type": content_type, "size": size})
-
-    def post_form(self, upload: dict[str, Any], data: bytes, content_type: str | None = None) -> requests.Response:
-        fields = dict(upload["fields"])
-        if content_type is not None:
-            fields["Content-Type"] = content_type
-        return requests.post(upload["url"], data=fields, files={"file": ("blob", data)}, timeout=30)
-
-    def upload(self, role: str, filename: str, content_type: str, data: bytes, complete: bool = True,
-               declared: int | None = None) -> tuple[str, Any]:
-        made = self.request(role, filename, content_type, len(data) if declared is None else declared)
-        assert made.status_code == 201, made.body
-        posted = self.post_form(made.json_body["upload"], data)
-        assert posted.status_code in (200, 201, 204), posted.text
-        file_id = str(made.json_body["file_id"])
-        if not complete:
-            return file_id, None
-        return file_id, self.complete(role, file_id)
-
-    def complete(self, role: str, file_id: str, room: str | None = None) -> Any:
-        return self.api.call(role, "POST", f"/rooms/{room or self.room}/files/{file_id}/complete")
-
-    def get(self, role: str, file_id: str, room: str | None = None) -> Any:
-        return self.api.call(role, "GET", f"/rooms/{room or self.room}/files/{file_id}")
-
-
-@pytest.fixture
-def files(api: Api, room: str) -> Files:
-    return Files(api, room)
 
 
 def _object_exists(key: str) -> bool:

@@ -10,7 +10,7 @@ from PIL import Image
 from chalicelib.files import images
 from chalicelib.files.naming import content_disposition, display_name, safe_name
 from chalicelib.files.sniffing import resolve_type, sniff
-from tests.unit.test_files import EXE, bomb_png, jpeg_with_exif, png_bytes
+from tests.builders import EXE, bomb_png, jpeg_with_exif, png_bytes
 
 LIMIT = 40_000_000
 

@@ -6,25 +6,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.files import storage
-from tests.unit.test_files import Files, png_bytes
-from tests.unit.test_rooms_permissions import ROLES, Api
+from tests.builders import ROLES, Api, Files, png_bytes
 
-
-@pytest.fixture
-def api(client: Any) -> Api:
-    storage.ensure_bucket()
-    return Api(client)
-
-
-@pytest.fixture
-def room(api: Api) -> str:
-    return api.standard_room()
-
-
-@pytest.fixture
-def files(api: Api, room: str) -> Files:
-    return Files(api, room)
+pytestmark = pytest.mark.usefixtures("bucket")  # the files bucket exists
 
 
 def test_files_routes(files: Files, room: str) -> None:

@@ -11,36 +11,13 @@ import pytest
 import app as app_module
 from chalicelib.core import clock
 from chalicelib.timeline.models import MessageModel
-from tests.unit.test_messaging import _msg, _open, last
-from tests.unit.test_realtime_connection import send
-from tests.unit.test_rooms_permissions import Api
+from tests.builders import Api, last_frame, message_frame, open_socket, send
 
 
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
-
-
-@pytest.fixture
-def room(api: Api) -> str:
-    return api.standard_room()
-
-
-def _post(api: Api, role: str, cid: str, room: str, content: Any = "設備溫度上升到85度", **extra: Any) -> dict[str, Any]:
-    send(cid, json.dumps(_msg(room, content, **extra)))
-    return last(api_fake(), cid)
-
-
-_FAKE: list[Any] = []
-
-
-def api_fake() -> Any:
-    return _FAKE[-1]
-
-
-@pytest.fixture(autouse=True)
-def _remember_fake(management_api: Any) -> None:
-    _FAKE.append(management_api)
+def _post(fake: Any, cid: str, room: str, content: Any = "設備溫度上升到85度", **extra: Any) -> dict[str, Any]:
+    """Send a message from ``cid``; returns its ack (or error) frame."""
+    send(cid, json.dumps(message_frame(room, content, **extra)))
+    return last_frame(fake, cid)
 
 
 def _op(cid: str, **frame: Any) -> None:
@@ -49,15 +26,15 @@ def _op(cid: str, **frame: Any) -> None:
 
 def test_edit_own_message_is_broadcast_and_audited(api: Api, room: str, management_api: Any,
                                                    message_stream: Any) -> None:
-    _open(api, "editor", "e")
-    _open(api, "viewer", "v")
+    open_socket(api, "editor", "e")
+    open_socket(api, "viewer", "v")
     _op("v", type="subscribe", room_id=room)
-    ack = _post(api, "editor", "e", room)
+    ack = _post(management_api, "e", room)
     message_stream.pump(app_module.message_fanout)
     _op("e", type="edit_message", room_id=room, message_id=ack["message_id"], content="更正：溫度 82 度")
     assert management_api.frames("e")[-1]["type"] == "ack"  # no error frame
     message_stream.pump(app_module.message_fanout)
-    edited = last(management_api, "v")
+    edited = last_frame(management_api, "v")
     assert edited["type"] == "message_edited" and edited["message_id"] == ack["message_id"]
     assert edited["content"] == "更正：溫度 82 度" and edited["version"] == 2 and edited["edited_at"].endswith("Z")
     stored = MessageModel.get(room, ack["sequence_number"])
@@ -68,39 +45,39 @@ def test_edit_own_message_is_broadcast_and_audited(api: Api, room: str, manageme
 
 
 def test_edit_window_and_ownership(api: Api, room: str, management_api: Any, monkeypatch: Any) -> None:
-    _open(api, "editor", "e")
-    _open(api, "owner", "o")
-    ack = _post(api, "editor", "e", room)
+    open_socket(api, "editor", "e")
+    open_socket(api, "owner", "o")
+    ack = _post(management_api, "e", room)
     _op("o", type="edit_message", room_id=room, message_id=ack["message_id"], content="not mine")
-    assert last(management_api, "o")["code"] == "forbidden"
+    assert last_frame(management_api, "o")["code"] == "forbidden"
     start = clock.now()
     monkeypatch.setattr(clock, "now", lambda: start + 14 * 60 + 50)
     _op("e", type="edit_message", room_id=room, message_id=ack["message_id"], content="still in time")
-    assert last(management_api, "e")["type"] == "ack"
+    assert last_frame(management_api, "e")["type"] == "ack"
     monkeypatch.setattr(clock, "now", lambda: start + 15 * 60 + 2)
     _op("e", type="edit_message", room_id=room, message_id=ack["message_id"], content="too late")
-    error = last(management_api, "e")
+    error = last_frame(management_api, "e")
     assert error["type"] == "error" and error["code"] == "forbidden"
     assert MessageModel.get(room, ack["sequence_number"]).content == "still in time"
     for bad in [{"content": ""}, {"content": "x" * 4001}, {"content": {"t": 1}},
                 {"message_id": str(uuid.uuid4())}, {"message_id": "nope"}]:
         frame = {"type": "edit_message", "room_id": room, "message_id": ack["message_id"], "content": "x", **bad}
         send("e", json.dumps(frame))
-        assert last(management_api, "e")["type"] == "error", bad
+        assert last_frame(management_api, "e")["type"] == "error", bad
 
 
 def test_delete_rules_and_placeholder(api: Api, room: str, management_api: Any, message_stream: Any) -> None:
-    _open(api, "editor", "e")
-    _open(api, "owner", "o")
-    _open(api, "admin", "a")
-    _open(api, "viewer", "v")
+    open_socket(api, "editor", "e")
+    open_socket(api, "owner", "o")
+    open_socket(api, "admin", "a")
+    open_socket(api, "viewer", "v")
     _op("v", type="subscribe", room_id=room)
-    first = _post(api, "editor", "e", room, "第一則")
-    second = _post(api, "owner", "o", room, "第二則")
-    third = _post(api, "owner", "o", room, "第三則")
+    first = _post(management_api, "e", room, "第一則")
+    second = _post(management_api, "o", room, "第二則")
+    third = _post(management_api, "o", room, "第三則")
     message_stream.pump(app_module.message_fanout)
     _op("e", type="delete_message", room_id=room, message_id=second["message_id"])
-    assert last(management_api, "e")["code"] == "forbidden"
+    assert last_frame(management_api, "e")["code"] == "forbidden"
     _op("e", type="delete_message", room_id=room, message_id=first["message_id"])  # own
     _op("o", type="delete_message", room_id=room, message_id=second["message_id"])  # own, as owner
     _op("a", type="delete_message", room_id=room, message_id=third["message_id"])  # admin: anyone's
@@ -129,10 +106,10 @@ def test_delete_rules_and_placeholder(api: Api, room: str, management_api: Any, 
     ("🏻", True),  # a lone skin tone is an emoji in Unicode
 ])
 def test_emoji_validation(api: Api, room: str, management_api: Any, emoji: str, ok: bool) -> None:
-    _open(api, "editor", "e")
-    ack = _post(api, "editor", "e", room)
+    open_socket(api, "editor", "e")
+    ack = _post(management_api, "e", room)
     _op("e", type="add_reaction", room_id=room, message_id=ack["message_id"], emoji=emoji)
-    frame = last(management_api, "e")
+    frame = last_frame(management_api, "e")
     if ok:
         assert frame["type"] == "ack"  # no error
         assert MessageModel.get(room, ack["sequence_number"]).reactions.as_dict() == {emoji: {"chen.editor@panjit.com.tw"}}
@@ -142,11 +119,11 @@ def test_emoji_validation(api: Api, room: str, management_api: Any, emoji: str, 
 
 def test_reactions_idempotent_counted_and_broadcast(api: Api, room: str, management_api: Any,
                                                     message_stream: Any) -> None:
-    _open(api, "editor", "e")
-    _open(api, "owner", "o")
-    _open(api, "viewer", "v")
+    open_socket(api, "editor", "e")
+    open_socket(api, "owner", "o")
+    open_socket(api, "viewer", "v")
     _op("v", type="subscribe", room_id=room)
-    ack = _post(api, "editor", "e", room)
+    ack = _post(management_api, "e", room)
     message_stream.pump(app_module.message_fanout)
     steps = [("e", "add_reaction"), ("e", "add_reaction"), ("o", "add_reaction"), ("o", "remove_reaction"),
              ("o", "remove_reaction")]  # the repeated add and remove change nothing
@@ -154,7 +131,7 @@ def test_reactions_idempotent_counted_and_broadcast(api: Api, room: str, managem
         _op(cid, type=kind, room_id=room, message_id=ack["message_id"], emoji="👍")
         message_stream.pump(app_module.message_fanout)
     _op("v", type="add_reaction", room_id=room, message_id=ack["message_id"], emoji="👍")
-    assert last(management_api, "v")["code"] == "forbidden"  # viewers do not react
+    assert last_frame(management_api, "v")["code"] == "forbidden"  # viewers do not react
     frames = [(f["type"], f["user_id"], f["count"]) for f in management_api.frames("v") if "reaction" in f["type"]]
     assert frames == [("reaction_added", "chen.editor@panjit.com.tw", 1), ("reaction_added", "wang.owner@panjit.com.tw", 2),
                       ("reaction_removed", "wang.owner@panjit.com.tw", 1)]
@@ -163,11 +140,11 @@ def test_reactions_idempotent_counted_and_broadcast(api: Api, room: str, managem
 
 
 def test_incident_data_series(api: Api, room: str, management_api: Any, message_stream: Any) -> None:
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
     readings = [{"temperature": 85, "pressure": 120, "timestamp": "2025-11-17T10:15:00Z"},
                 {"temperature": 88.5, "timestamp": "2025-11-17T10:05:00Z"},
                 {"pressure": 118}]
-    acks = [_post(api, "editor", "e", room, r, message_type="incident_data") for r in readings]
+    acks = [_post(management_api, "e", room, r, message_type="incident_data") for r in readings]
     message_stream.pump(app_module.message_fanout)
     series = api.call("viewer", "GET", f"/rooms/{room}/incident-data?field=temperature").json_body
     assert series == {"field": "temperature", "points": [

@@ -10,75 +10,49 @@ import pytest
 
 import app as app_module
 from chalicelib.timeline.models import MessageModel
-from tests.unit.conftest import bearer
-from tests.unit.test_realtime_connection import connect, send
-from tests.unit.test_rooms_permissions import Api
-
-
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
-
-
-@pytest.fixture
-def room(api: Api) -> str:
-    return api.standard_room()
-
-
-def _open(api: Api, role: str, cid: str) -> None:
-    ticket = api.call(role, "POST", "/auth/ws-ticket").json_body["ticket"]
-    assert connect(cid, ticket)["statusCode"] == 200
+from tests.builders import Api, bearer, last_frame, message_frame, open_socket, send, stream_record
 
 
 def _frame(**fields: Any) -> str:
     return json.dumps(fields, ensure_ascii=False)
 
 
-def _msg(room: str, content: Any = "Line 3 溫度 85°C", **extra: Any) -> dict[str, Any]:
-    return {"type": "message", "room_id": room, "client_id": str(uuid.uuid4()), "message_type": "text",
-            "content": content, **extra}
-
-
-def last(fake: Any, cid: str) -> dict[str, Any]:
-    return dict(fake.frames(cid)[-1])
-
-
 def test_subscribe_needs_membership(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "outsider", "out")
+    open_socket(api, "outsider", "out")
     send("out", _frame(type="subscribe", room_id=room))
-    assert last(management_api, "out")["code"] == "forbidden"
-    _open(api, "viewer", "v")
+    assert last_frame(management_api, "out")["code"] == "forbidden"
+    open_socket(api, "viewer", "v")
     send("v", _frame(type="subscribe", room_id=room))
-    frame = last(management_api, "v")
+    frame = last_frame(management_api, "v")
     assert frame == {"type": "subscribed", "room_id": room, "online": ["lee.viewer@panjit.com.tw"],
                      "last_seq": 2, "server_time": frame["server_time"], "has_more": False}
     for bad in [_frame(type="subscribe"), _frame(type="subscribe", room_id="x"),
                 _frame(type="subscribe", room_id=str(uuid.uuid4())),
                 _frame(type="subscribe", room_id=room, last_seq=-1)]:
         send("v", bad)
-        assert last(management_api, "v")["type"] == "error"
+        assert last_frame(management_api, "v")["type"] == "error"
 
 
 def test_send_ack_and_idempotent_resend(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
-    message = _msg(room)
+    open_socket(api, "editor", "e")
+    message = message_frame(room)
     send("e", json.dumps(message))
-    ack = last(management_api, "e")
+    ack = last_frame(management_api, "e")
     assert ack["type"] == "ack" and ack["client_id"] == message["client_id"]
     assert ack["sequence_number"] == 3  # two member_added system events came first
     for _ in range(3):
         send("e", json.dumps(message))
-        assert last(management_api, "e") == ack
+        assert last_frame(management_api, "e") == ack
     stored = [m for m in MessageModel.query(room) if m.message_type == "text"]
     assert len(stored) == 1 and stored[0].message_id == ack["message_id"]
 
 
 def test_viewer_and_outsider_cannot_send(api: Api, room: str, management_api: Any) -> None:
     for role, cid in [("viewer", "v"), ("outsider", "o")]:
-        _open(api, role, cid)
-        message = _msg(room)
+        open_socket(api, role, cid)
+        message = message_frame(room)
         send(cid, json.dumps(message))
-        error = last(management_api, cid)
+        error = last_frame(management_api, cid)
         assert error["type"] == "error" and error["code"] == "forbidden"
         assert error["client_id"] == message["client_id"]
     assert [m.message_type for m in MessageModel.query(room)] == ["system", "system"]
@@ -105,19 +79,19 @@ def test_viewer_and_outsider_cannot_send(api: Api, room: str, management_api: An
 ])
 def test_invalid_messages_get_error_frames(api: Api, room: str, management_api: Any,
                                            override: dict[str, Any], code: str) -> None:
-    _open(api, "editor", "e")
-    send("e", json.dumps({**_msg(room), **override}))
-    error = last(management_api, "e")
+    open_socket(api, "editor", "e")
+    send("e", json.dumps({**message_frame(room), **override}))
+    error = last_frame(management_api, "e")
     assert error["type"] == "error" and error["code"] == code, error
     send("e", _frame(type="ping"))
-    assert last(management_api, "e") == {"type": "pong"}
+    assert last_frame(management_api, "e") == {"type": "pong"}
 
 
 def test_incident_data_is_stored_as_an_object(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
     reading = {"temperature": 85.5, "pressure": 120, "production_rate": 450, "timestamp": "2025-11-17T10:15:00Z"}
-    send("e", json.dumps(_msg(room, reading, message_type="incident_data")))
-    seq = last(management_api, "e")["sequence_number"]
+    send("e", json.dumps(message_frame(room, reading, message_type="incident_data")))
+    seq = last_frame(management_api, "e")["sequence_number"]
     assert MessageModel.get(room, seq).content == reading
 
 
@@ -139,9 +113,9 @@ def test_a_lost_sequence_race_is_retried_with_the_next_number(api: Api, room: st
 
 
 def test_history_newest_first_with_paging_and_resync(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
     for i in range(5):
-        send("e", json.dumps(_msg(room, f"訊息 {i}")))
+        send("e", json.dumps(message_frame(room, f"訊息 {i}")))
     page = api.call("viewer", "GET", f"/rooms/{room}/messages?limit=3").json_body
     assert [m["sequence_number"] for m in page["messages"]] == [7, 6, 5]
     assert page["has_more"] is True and page["next_before"] == 5
@@ -162,10 +136,10 @@ def test_history_newest_first_with_paging_and_resync(api: Api, room: str, manage
 
 
 def test_resubscribe_replays_missed_and_changed_messages(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
     for i in range(3):
-        send("e", json.dumps(_msg(room, f"m{i}")))  # seq 3, 4, 5
-    _open(api, "viewer", "v")
+        send("e", json.dumps(message_frame(room, f"m{i}")))  # seq 3, 4, 5
+    open_socket(api, "viewer", "v")
     send("v", _frame(type="subscribe", room_id=room, last_seq=3))
     frames = management_api.frames("v")
     assert frames[0]["type"] == "subscribed" and frames[0]["last_seq"] == 5
@@ -184,23 +158,23 @@ def test_resubscribe_replays_missed_and_changed_messages(api: Api, room: str, ma
 
 
 def test_typing_reaches_others_only_and_needs_editor(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
-    _open(api, "viewer", "v")
+    open_socket(api, "editor", "e")
+    open_socket(api, "viewer", "v")
     send("e", _frame(type="subscribe", room_id=room))
     send("v", _frame(type="subscribe", room_id=room))
     send("e", _frame(type="typing", room_id=room, is_typing=True))
-    assert last(management_api, "v") == {"type": "typing", "room_id": room, "user_id": "chen.editor@panjit.com.tw",
-                                         "is_typing": True}
+    assert last_frame(management_api, "v") == {"type": "typing", "room_id": room,
+                                               "user_id": "chen.editor@panjit.com.tw", "is_typing": True}
     assert not any(f["type"] == "typing" for f in management_api.frames("e"))
     send("v", _frame(type="typing", room_id=room, is_typing=True))
-    assert last(management_api, "v")["code"] == "forbidden"
+    assert last_frame(management_api, "v")["code"] == "forbidden"
 
 
 def test_presence_join_and_leave(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "editor", "e")
+    open_socket(api, "editor", "e")
     send("e", _frame(type="subscribe", room_id=room))
-    _open(api, "viewer", "v1")
-    _open(api, "viewer", "v2")
+    open_socket(api, "viewer", "v1")
+    open_socket(api, "viewer", "v2")
     send("v1", _frame(type="subscribe", room_id=room))
     joined = [f for f in management_api.frames("e") if f["type"] in ("system", "presence")]
     assert joined[-2]["event"] == "user_joined" and joined[-2]["user_id"] == "lee.viewer@panjit.com.tw"
@@ -219,29 +193,29 @@ def test_presence_join_and_leave(api: Api, room: str, management_api: Any) -> No
 
 
 def test_mentions_reach_the_mentioned_member_anywhere(api: Api, room: str, management_api: Any) -> None:
-    from tests.unit.test_fanout import _invoke, _record
-
-    _open(api, "viewer", "elsewhere")  # lee.viewer is connected but not looking at the room
-    _open(api, "editor", "e")
-    send("e", json.dumps(_msg(room, "@李建宏 請確認", mentions=["lee.viewer@panjit.com.tw", "huang.tech@panjit.com.tw"])))
-    seq = last(management_api, "e")["sequence_number"]
+    open_socket(api, "viewer", "elsewhere")  # lee.viewer is connected but not looking at the room
+    open_socket(api, "editor", "e")
+    mentions = ["lee.viewer@panjit.com.tw", "huang.tech@panjit.com.tw"]
+    send("e", json.dumps(message_frame(room, "@李建宏 請確認", mentions=mentions)))
+    seq = last_frame(management_api, "e")["sequence_number"]
     stored = MessageModel.get(room, seq)
     assert stored.mentions == ["lee.viewer@panjit.com.tw"]  # non-members dropped
-    _invoke([_record(stored, seq="9")])
+    records = [stream_record("INSERT", new=stored, seq="9")]
+    assert app_module.message_fanout({"Records": records}, None) == {"batchItemFailures": []}
     [mention] = [f for f in management_api.frames("elsewhere") if f["type"] == "mention"]
     assert mention["room_id"] == room and mention["message"]["message_id"] == stored.message_id
     assert mention["room_title"] == "Line 3 回焊爐溫度異常" and mention["sender_name"] == "陳怡君"
 
 
 def test_archived_room_and_ended_session_refuse_messages(api: Api, room: str, management_api: Any) -> None:
-    _open(api, "owner", "o")
+    open_socket(api, "owner", "o")
     api.call("owner", "DELETE", f"/rooms/{room}")
-    send("o", json.dumps(_msg(room)))
-    assert last(management_api, "o")["type"] == "error"
-    _open(api, "editor", "e")
+    send("o", json.dumps(message_frame(room)))
+    assert last_frame(management_api, "o")["type"] == "error"
+    open_socket(api, "editor", "e")
     api.client.http.post("/auth/logout", headers=bearer(api.tokens["editor"]))
     send("e", _frame(type="subscribe", room_id=room))
-    assert last(management_api, "e")["code"] == "unauthorized"
+    assert last_frame(management_api, "e")["code"] == "unauthorized"
 
 
 def test_connect_with_room_id_subscribes_members_and_refuses_others(api: Api, room: str) -> None:

@@ -22,9 +22,7 @@ import pytest
 import app as app_module
 from chalicelib.core.observability import logger as service_logger
 from chalicelib.timeline.models import MessageModel
-from tests.unit.conftest import PASSWORD, bearer, post_json
-from tests.unit.test_realtime_connection import connect, send
-from tests.unit.test_rooms_permissions import Api
+from tests.builders import PASSWORD, Api, bearer, connect, post_json, send, stream_record
 
 
 @pytest.fixture
@@ -40,16 +38,6 @@ def captured_logs() -> Iterator[io.StringIO]:
     yield stream
     inner.removeHandler(handler)
     inner.setLevel(previous)
-
-
-def _record(message: MessageModel) -> dict[str, Any]:
-    image = message.serialize()
-    return {"eventID": "1", "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
-            "awsRegion": "us-east-1",
-            "dynamodb": {"Keys": {"room_id": image["room_id"], "sequence_number": image["sequence_number"]},
-                         "NewImage": image, "SequenceNumber": "111", "SizeBytes": 100,
-                         "StreamViewType": "NEW_AND_OLD_IMAGES", "ApproximateCreationDateTime": 1.0},
-            "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/unit-messages/stream/x"}
 
 
 def test_a_whole_session_logs_no_secret(client: Any, management_api: Any, captured_logs: io.StringIO,
@@ -76,7 +64,8 @@ def test_a_whole_session_logs_no_secret(client: Any, management_api: Any, captur
     ack = management_api.frames(cid)[-1]
     assert ack["type"] == "ack", ack
     stored = next(m for m in MessageModel.query(room) if m.message_id == ack["message_id"])
-    assert app_module.message_fanout({"Records": [_record(stored)]}, None) == {"batchItemFailures": []}
+    records = [stream_record("INSERT", new=stored, seq="111")]
+    assert app_module.message_fanout({"Records": records}, None) == {"batchItemFailures": []}
     assert any(frame.get("type") == "message" and frame.get("message", frame).get("content") == content
                for frame in management_api.frames(cid)) or content in json.dumps(management_api.frames(cid),
                                                                                   ensure_ascii=False)

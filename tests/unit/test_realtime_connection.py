@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,28 +10,7 @@ import pytest
 import app as app_module
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
-from tests.unit.conftest import bearer, login
-
-LATER = datetime.now(UTC) + timedelta(hours=1)
-
-
-def _event(route: str, connection_id: str, **extra: Any) -> dict[str, Any]:
-    kinds = {"$connect": "CONNECT", "$default": "MESSAGE", "$disconnect": "DISCONNECT"}
-    event = {"requestContext": {"routeKey": route, "eventType": kinds[route], "connectionId": connection_id,
-                                "apiId": "local", "stage": "api", "domainName": "localhost",
-                                "requestId": "r-1", "connectedAt": 0},
-             "isBase64Encoded": False}
-    event.update(extra)
-    return event
-
-
-def connect(connection_id: str, ticket: str | None) -> dict[str, Any]:
-    query = {"ticket": ticket} if ticket is not None else None
-    return dict(app_module.ws_connect(_event("$connect", connection_id, queryStringParameters=query), None))
-
-
-def send(connection_id: str, body: str) -> dict[str, Any]:
-    return dict(app_module.ws_message(_event("$default", connection_id, body=body), None))
+from tests.builders import LATER, bearer, connect, login, send, ws_event
 
 
 def ticket(client: Any, username: str = "chen.editor") -> str:
@@ -106,7 +84,7 @@ def test_disconnect_removes_the_connection_and_its_subscriptions(client: Any) ->
     SubscriptionModel("room-1", "c-1", user_id="chen.editor@panjit.com.tw", subscribed_at=clock.iso(), expires_at=LATER).save()
     SubscriptionModel("room-2", "c-1", user_id="chen.editor@panjit.com.tw", subscribed_at=clock.iso(), expires_at=LATER).save()
     SubscriptionModel("room-1", "c-other", user_id="x", subscribed_at=clock.iso(), expires_at=LATER).save()
-    event = _event("$disconnect", "c-1")
+    event = ws_event("$disconnect", "c-1")
     assert app_module.ws_disconnect(event, None) == {"statusCode": 200}
     assert not _exists("c-1")
     assert [s.connection_id for s in SubscriptionModel.query("room-1")] == ["c-other"]

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import app as app_module
 from chalicelib.connections.models import ConnectionModel
 from chalicelib.core import clock
 from chalicelib.rooms.models import MembershipModel
+from tests.builders import LATER, stream_record
 
 ROOM = "6f1c1d43-7b7e-4c32-9a57-0d7f1b0c2a11"
-LATER = datetime.now(UTC) + timedelta(hours=1)
 
 
 def _membership(user: str = "chen.editor@panjit.com.tw", **over: Any) -> MembershipModel:
@@ -19,16 +18,6 @@ def _membership(user: str = "chen.editor@panjit.com.tw", **over: Any) -> Members
               "status": "active", "incident_type": "equipment_failure", "severity": "high", "search_text": "t"}
     fields.update(over)
     return MembershipModel(ROOM, user, **fields)
-
-
-def _record(name: str, new: MembershipModel | None, old: MembershipModel | None, seq: str = "1") -> dict[str, Any]:
-    change: dict[str, Any] = {"SequenceNumber": seq, "StreamViewType": "NEW_AND_OLD_IMAGES"}
-    if new is not None:
-        change["NewImage"] = new.serialize()
-    if old is not None:
-        change["OldImage"] = old.serialize()
-    return {"eventID": seq, "eventName": name, "eventSource": "aws:dynamodb", "dynamodb": change,
-            "eventSourceARN": "arn:aws:dynamodb:us-east-1:000000000000:table/unit-memberships/stream/x"}
 
 
 def _connect(cid: str, user: str = "chen.editor@panjit.com.tw") -> None:
@@ -43,7 +32,7 @@ def test_added_member_hears_it_on_every_tab(aws: None, management_api: Any) -> N
     _connect("tab-1")
     _connect("tab-2")
     _connect("someone-else", user="lee.viewer@panjit.com.tw")
-    assert _invoke(_record("INSERT", _membership(), None)) == {"batchItemFailures": []}
+    assert _invoke(stream_record("INSERT", _membership(), None)) == {"batchItemFailures": []}
     for cid in ["tab-1", "tab-2"]:
         [frame] = management_api.frames(cid)
         assert frame["type"] == "system" and frame["event"] == "member_added"
@@ -55,10 +44,10 @@ def test_added_member_hears_it_on_every_tab(aws: None, management_api: Any) -> N
 def test_removed_status_changed_role_changed(aws: None, management_api: Any) -> None:
     _connect("tab")
     old = _membership()
-    _invoke(_record("MODIFY", _membership(status="resolved", changed_by="wang.owner@panjit.com.tw"), old, "2"),
-            _record("MODIFY", _membership(role="OWNER"), old, "3"),
-            _record("MODIFY", _membership(severity="critical"), old, "4"),
-            _record("REMOVE", None, old, "5"))
+    _invoke(stream_record("MODIFY", _membership(status="resolved", changed_by="wang.owner@panjit.com.tw"), old, "2"),
+            stream_record("MODIFY", _membership(role="OWNER"), old, "3"),
+            stream_record("MODIFY", _membership(severity="critical"), old, "4"),
+            stream_record("REMOVE", None, old, "5"))
     frames = management_api.frames("tab")
     assert frames[0]["user_id"] == "wang.owner@panjit.com.tw"  # who changed it, not the recipient
     events = [(f["event"], f.get("status"), f.get("role")) for f in frames]
@@ -68,8 +57,12 @@ def test_removed_status_changed_role_changed(aws: None, management_api: Any) -> 
 
 def test_activity_only_changes_are_not_sent(aws: None, management_api: Any) -> None:
     _connect("tab")
-    _invoke(_record("MODIFY", _membership(activity_key="2026-02-01T00:00:00.000Z#x"), _membership()))
+    _invoke(stream_record("MODIFY", _membership(activity_key="2026-02-01T00:00:00.000Z#x"), _membership()))
     assert management_api.sent == []
+    # the same change plus a listed field does send: the silence above is the comparison, not a lost image
+    _invoke(stream_record("MODIFY", _membership(activity_key="2026-02-01T00:00:00.000Z#x", severity="critical"),
+                          _membership()))
+    assert [f["event"] for f in management_api.frames("tab")] == ["room_updated"]
 
 
 def test_gone_tabs_are_forgotten_and_broken_ones_retried(aws: None, management_api: Any) -> None:
@@ -77,8 +70,8 @@ def test_gone_tabs_are_forgotten_and_broken_ones_retried(aws: None, management_a
     _connect("flaky", user="lee.viewer@panjit.com.tw")
     management_api.gone.add("gone")
     management_api.broken.add("flaky")
-    result = _invoke(_record("INSERT", _membership(), None, "10"),
-                     _record("INSERT", _membership(user="lee.viewer@panjit.com.tw"), None, "11"))
+    result = _invoke(stream_record("INSERT", _membership(), None, "10"),
+                     stream_record("INSERT", _membership(user="lee.viewer@panjit.com.tw"), None, "11"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "11"}]}
     assert ConnectionModel.count("gone") == 0
     assert ConnectionModel.count("flaky") == 1

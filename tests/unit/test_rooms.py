@@ -8,12 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.test_rooms_permissions import Api
-
-
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
+from tests.builders import Api
 
 
 def _create(api: Api, role: str = "owner", **fields: Any) -> dict[str, Any]:

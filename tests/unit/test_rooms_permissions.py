@@ -2,54 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import pytest
-
-from tests.unit.conftest import bearer, login
-
-ROLES = ["outsider", "viewer", "editor", "owner", "admin"]
-USERS = {"outsider": "huang.tech", "viewer": "lee.viewer", "editor": "chen.editor",
-         "owner": "wang.owner", "admin": "lin.admin"}
-
-
-class Api:
-    """Tiny REST helper over the Chalice test client."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.tokens = {role: login(client, name)["access_token"] for role, name in USERS.items()}
-        login(client, "wu.engineer")
-
-    def call(self, role: str, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Content-Type": "application/json", **bearer(self.tokens[role])}
-        kwargs: dict[str, Any] = {"headers": headers}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        return getattr(self.client.http, method.lower())(path, **kwargs)
-
-    def standard_room(self) -> str:
-        """A room owned by wang.owner with chen.editor (EDITOR) and lee.viewer (VIEWER)."""
-        room = self.call("owner", "POST", "/rooms", {"title": "Line 3 回焊爐溫度異常", "incident_type": "equipment_failure",
-                                                     "severity": "high", "location": "廠一 / Line 3"})
-        assert room.status_code == 201, room.body
-        room_id = room.json_body["room_id"]
-        for user, role in [("chen.editor@panjit.com.tw", "EDITOR"), ("lee.viewer@panjit.com.tw", "VIEWER")]:
-            added = self.call("owner", "POST", f"/rooms/{room_id}/members", {"user_id": user, "role": role})
-            assert added.status_code == 201, added.body
-        return str(room_id)
-
-    def template(self) -> str:
-        made = self.call("admin", "POST", "/room-templates", {"name": "設備異常", "incident_type": "equipment_failure"})
-        assert made.status_code == 201
-        return str(made.json_body["template_id"])
-
-
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
-
+from tests.builders import ROLES, Api
 
 ROOM_CASES = [
     # (name, method, path, body, expected per role in ROLES order)

@@ -11,9 +11,7 @@ from urllib.parse import quote
 import pytest
 
 import app as app_module
-from tests.unit.test_messaging import _msg, _open, last
-from tests.unit.test_realtime_connection import send
-from tests.unit.test_rooms_permissions import Api
+from tests.builders import Api, last_frame, message_frame, open_socket, send
 
 CORPUS = [
     "設備溫度上升到85度", "Line 3 回焊爐溫度異常，已通知設備課", "溫度恢復正常 temperature back to normal",
@@ -37,18 +35,13 @@ def oracle(content: str, q: str) -> bool:
     return True
 
 
-@pytest.fixture
-def api(client: Any) -> Api:
-    return Api(client)
-
-
 def _fill(api: Api, management_api: Any, message_stream: Any, texts: list[str]) -> tuple[str, dict[str, str]]:
     room = api.standard_room()
-    _open(api, "editor", f"e-{room[:4]}")
+    open_socket(api, "editor", f"e-{room[:4]}")
     ids = {}
     for text in texts:
-        send(f"e-{room[:4]}", json.dumps(_msg(room, text)))
-        ids[last(management_api, f"e-{room[:4]}")["message_id"]] = text
+        send(f"e-{room[:4]}", json.dumps(message_frame(room, text)))
+        ids[last_frame(management_api, f"e-{room[:4]}")["message_id"]] = text
     message_stream.pump(app_module.message_fanout)
     return room, ids
 
@@ -85,8 +78,8 @@ def test_precision_recall_and_highlights(api: Api, management_api: Any, message_
 def test_only_rooms_the_caller_belongs_to(api: Api, management_api: Any, message_stream: Any) -> None:
     mine, _ = _fill(api, management_api, message_stream, ["溫度 A"])
     other = api.call("owner", "POST", "/rooms", {"title": "私人", "incident_type": "other"}).json_body["room_id"]
-    _open(api, "owner", "o")
-    send("o", json.dumps(_msg(other, "溫度 B")))
+    open_socket(api, "owner", "o")
+    send("o", json.dumps(message_frame(other, "溫度 B")))
     message_stream.pump(app_module.message_fanout)
     assert [r["message"]["content"] for r in _search(api, "viewer", "溫度")["results"]] == ["溫度 A"]
     assert len(_search(api, "owner", "溫度")["results"]) == 2
