@@ -1,5 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -19,33 +21,46 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // One-way imports (bulletproof-react): shared -> features -> app.
+  // One-way imports (bulletproof-react): shared -> features -> app. The zones are paths of the
+  // resolved files, so `@/features/x`, `../../x` and `./x` imports are all judged the same way.
   {
-    files: ['src/lib/**', 'src/components/**', 'src/locales/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@/features/*', '@/app/*'], message: 'Shared code must not import features or app.' }] },
-      ],
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs'],
+      'import-x/external-module-folders': ['node_modules', 'node_modules/@types'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      // Resolves the `@/` alias (tsconfig `paths`) like Vite and tsc do.
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
-  },
-  ...features.map((feature) => ({
-    files: [`src/features/${feature}/**`],
     rules: {
-      'no-restricted-imports': [
+      'import-x/no-restricted-paths': [
         'error',
         {
-          patterns: [
-            { group: ['@/app/*'], message: 'Features must not import app.' },
-            {
-              group: features.filter((f) => f !== feature).map((f) => `@/features/${f}/*`),
+          basePath: import.meta.dirname,
+          zones: [
+            ...features.map((feature) => ({
+              target: `./src/features/${feature}`,
+              from: './src/features',
+              except: [`./${feature}`],
               message: 'Features must not import each other; compose them in src/app.',
+            })),
+            {
+              target: './src/features',
+              from: './src/app',
+              message: 'Features must not import app.',
+            },
+            {
+              target: ['./src/lib', './src/components', './src/locales'],
+              from: ['./src/features', './src/app'],
+              message: 'Shared code must not import features or app.',
             },
           ],
         },
       ],
+      'import-x/no-cycle': 'error',
     },
-  })),
+  },
   {
     files: ['eslint.config.js', 'vite.config.ts'],
     languageOptions: { globals: globals.node },

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useConnectionState } from '@/lib/socket';
+import { useConnectionState } from '@/lib/socket/hooks';
 
 /** Live connection state in the header: colour dot AND text, announced politely. */
 export function ConnectionStatus() {

@@ -1,4 +1,4 @@
-import type { SocketLike } from '@/lib/socket';
+import type { SocketLike } from '@/lib/socket/client';
 
 /** A WebSocket stand-in the tests drive by hand: open(), receive(), serverClose(). */
 export class FakeWebSocket implements SocketLike {

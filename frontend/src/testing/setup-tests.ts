@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import i18n from '@/lib/i18n';
 import { cancelScheduledRefresh } from '@/lib/api-client';
 import { resetSessionFromStorage } from '@/lib/session';
-import { resetRealtimeClient } from '@/lib/socket';
+import { resetRealtimeClient } from '@/lib/socket/client';
 import { resetChatStores } from '@/features/chat/store/chat-store';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';

@@ -4,7 +4,7 @@ import { Breadcrumbs } from '@/components/breadcrumbs';
 import { ConnectionStatus } from '@/components/connection-status';
 import { LanguageSwitch } from '@/components/language-switch';
 import { useSession } from '@/lib/session';
-import { useRealtimeConnection } from '@/lib/socket';
+import { useRealtimeConnection } from '@/lib/socket/hooks';
 import { useLogout } from '@/features/auth/api/logout';
 import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
 import { useFilesLive } from '@/features/files/hooks/use-files-live';

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
+import { hasRole } from '@/lib/roles';
 import { AuditLog } from '@/features/chat/components/audit-log';
 import { fallbackName } from '@/features/chat/utils/format';
 import { useMembers } from '@/features/rooms/api/get-members';
@@ -21,7 +22,7 @@ export function RoomAuditRoute() {
   return (
     <section className="room-section audit-section" aria-labelledby="room-section-heading">
       <h2 id="room-section-heading">{t('ops.audit.heading')}</h2>
-      {room.data.my_role === 'OWNER' ? (
+      {hasRole(room.data.my_role, 'OWNER') ? (
         <>
           <p className="hint">{t('ops.audit.intro')}</p>
           <AuditLog roomId={roomId} nameOf={nameOf} />

@@ -2,6 +2,7 @@ import { useCallback, useMemo } from 'react';
 import { Outlet, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
+import { canWrite } from '@/lib/roles';
 import { useSession } from '@/lib/session';
 import { ChatRoom } from '@/features/chat/components/chat-room';
 import { useMembers } from '@/features/rooms/api/get-members';
@@ -37,7 +38,7 @@ export function RoomChatRoute() {
     () => (members.data ?? []).map((m) => ({ user_id: m.user_id, display_name: m.display_name, online: m.online })),
     [members.data],
   );
-  const canUpload = (room.data?.my_role === 'OWNER' || room.data?.my_role === 'EDITOR') && room.data?.status !== 'archived';
+  const canUpload = canWrite(room.data?.my_role, room.data);
   const attachments = useChatAttachments(roomId, canUpload);
   if (!user || room.isPending) return <Loading />;
   if (room.isError) return <ErrorAlert error={room.error} onRetry={() => void room.refetch()} />;
@@ -47,7 +48,7 @@ export function RoomChatRoute() {
       roomId={roomId}
       selfId={user.user_id}
       role={room.data.my_role}
-      archived={room.data.status === 'archived'}
+      room={room.data}
       members={chatMembers}
       focusSeq={Number.isInteger(focus) && focus > 0 ? focus : null}
       attachments={attachments}
@@ -71,7 +72,7 @@ export function RoomFilesRoute() {
       roomId={roomId}
       selfId={user.user_id}
       role={room.data.my_role}
-      archived={room.data.status === 'archived'}
+      room={room.data}
       nameOf={nameOf}
     />
   );

@@ -1,9 +1,9 @@
-import type { WireMessage } from '@/lib/socket';
+import type { SendableMessageType, WireMessage } from '@/lib/message';
 
 /** A message as the chat shows it; `version` decides which copy of a message wins. */
 export type ChatMessage = WireMessage;
 
-export type OutgoingType = 'text' | 'incident_data' | 'image_ref' | 'file_ref';
+export type OutgoingType = SendableMessageType;
 
 /** What the composer hands to the store. */
 export type Draft = {
@@ -36,5 +36,3 @@ export type Outgoing = Draft & {
 
 /** A room member as the chat needs it (display name for sender_id / mentions). */
 export type ChatMember = { user_id: string; display_name: string; online?: boolean };
-
-export type ChatRole = 'OWNER' | 'EDITOR' | 'VIEWER';

@@ -1,3 +1,5 @@
+import type { RoomRole } from '@/lib/roles';
+
 export const ROOM_STATUSES = ['active', 'resolved', 'archived'] as const;
 export const INCIDENT_TYPES = [
   'equipment_failure',
@@ -11,7 +13,6 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type RoomStatus = (typeof ROOM_STATUSES)[number];
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 export type Severity = (typeof SEVERITIES)[number];
-export type RoomRole = (typeof ROOM_ROLES)[number];
 
 export type Room = {
   room_id: string;
@@ -39,8 +40,6 @@ export type RoomFilters = {
   severity?: Severity | undefined;
   q?: string | undefined;
 };
-
-export const ROOM_ROLES = ['OWNER', 'EDITOR', 'VIEWER'] as const;
 
 export type Member = {
   user_id: string;

@@ -1,5 +1,7 @@
-import type { Member, Room, RoomRole, RoomTemplate } from '@/features/rooms/types';
+import type { Member, Room, RoomTemplate } from '@/features/rooms/types';
+import type { RoomRole } from '@/lib/roles';
 import type { User } from '@/lib/session';
+import { createMessage, type WireMessage } from '@/lib/message';
 
 /** In-memory data behind the MSW handlers; reset before every test. */
 
@@ -150,23 +152,8 @@ export function addMember(room: Room, username: string, role: RoomRole, online =
 // ---------------------------------------------------------------------------------------
 // Chat messages (GET /api/rooms/{id}/messages)
 
-export type MockMessage = {
-  message_id: string;
-  room_id: string;
-  sequence_number: number;
-  sender_id: string;
-  message_type: string;
-  content: string | Record<string, unknown> | null;
-  mentions: string[];
-  file_id: string | null;
-  reactions: Record<string, string[]>;
-  client_id: string | null;
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-  updated_at: string;
-  version: number;
-};
+/** A message as the mock backend stores and sends it. */
+export type MockMessage = WireMessage;
 
 export type MockAuditEntry = {
   action: 'edit' | 'delete';
@@ -194,24 +181,17 @@ export function makeMessage(roomId: string, overrides: Partial<MockMessage> = {}
   const list = chatDb.messages[roomId] ?? [];
   const seq = overrides.sequence_number ?? (list.at(-1)?.sequence_number ?? 0) + 1;
   const at = new Date(Date.UTC(2025, 10, 17, 9, 0, 0) + seq * 60_000).toISOString();
-  return {
+  return createMessage({
     message_id: `m-${roomId.slice(-4)}-${seq}`,
     room_id: roomId,
     sequence_number: seq,
     sender_id: 'wang.owner@plant.test',
     message_type: 'text',
     content: `message ${seq}`,
-    mentions: [],
-    file_id: null,
-    reactions: {},
-    client_id: null,
     created_at: at,
-    edited_at: null,
-    deleted_at: null,
     updated_at: at,
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 /** Stores messages in the mock backend (kept in sequence order). */

@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
-import type { Member, Room, RoomRole } from '@/features/rooms/types';
-import { INCIDENT_TYPES, ROOM_ROLES, SEVERITIES } from '@/features/rooms/types';
+import type { Member, Room } from '@/features/rooms/types';
+import { INCIDENT_TYPES, SEVERITIES } from '@/features/rooms/types';
+import { ROOM_ROLES, type RoomRole } from '@/lib/roles';
 import type { User } from '@/lib/session';
 import { chatDb, db, DEMO_PASSWORD, issueTokens, TEMPLATES, userById, users } from '@/testing/mocks/db';
 

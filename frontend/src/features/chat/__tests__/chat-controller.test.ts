@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RealtimeClient } from '@/lib/socket';
+import { RealtimeClient } from '@/lib/socket/client';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import type { AfterPage, HistoryPage } from '@/features/chat/api/get-messages';
 import { ChatController } from '@/features/chat/store/chat-controller';

@@ -1,3 +1,4 @@
+import { createMessage } from '@/lib/message';
 import type { ChatMessage, Outgoing } from '@/features/chat/types';
 
 export const ROOM = '00000000-0000-4000-8000-000000000001';
@@ -6,24 +7,17 @@ export const WANG = 'wang.owner@plant.test';
 
 export function msg(seq: number, overrides: Partial<ChatMessage> = {}): ChatMessage {
   const at = new Date(Date.UTC(2025, 10, 17, 9, 0, 0) + seq * 60_000).toISOString();
-  return {
+  return createMessage({
     message_id: `m${seq}`,
     room_id: ROOM,
     sequence_number: seq,
     sender_id: WANG,
     message_type: 'text',
     content: `message ${seq}`,
-    mentions: [],
-    file_id: null,
-    reactions: {},
-    client_id: null,
     created_at: at,
-    edited_at: null,
-    deleted_at: null,
     updated_at: at,
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 export function outgoing(clientId: string, overrides: Partial<Outgoing> = {}): Outgoing {

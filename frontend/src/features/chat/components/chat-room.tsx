@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FileDropZone } from '@/components/file-drop-zone';
+import { canManage, canWrite, isArchived, type RoomRole, type RoomState } from '@/lib/roles';
 import { Composer } from '@/features/chat/components/composer';
 import { ConnectionBanner, OnlineMembers, TypingIndicator } from '@/features/chat/components/chat-status';
 import { MessageList } from '@/features/chat/components/message-list';
@@ -9,14 +10,15 @@ import { ChatAttachmentsContext, type ChatAttachments } from '@/features/chat/ho
 import { MessageOpsContext, type MessageOps } from '@/features/chat/hooks/use-message-ops';
 import { useVisualViewportInset } from '@/features/chat/hooks/use-visual-viewport';
 import { selectTimeline, typingUsers } from '@/features/chat/store/chat-reducer';
-import type { ChatMember, ChatRole, Draft } from '@/features/chat/types';
+import type { ChatMember, Draft } from '@/features/chat/types';
 import { fallbackName } from '@/features/chat/utils/format';
 
 type ChatRoomProps = {
   roomId: string;
   selfId: string;
-  role: ChatRole | undefined;
-  archived: boolean;
+  role: RoomRole | undefined;
+  /** The room's status decides, with the role, whether the user may write. */
+  room: RoomState;
   members: ChatMember[];
   /** Sequence number to jump to and highlight (`?focus=` from a search result). */
   focusSeq?: number | null | undefined;
@@ -25,7 +27,7 @@ type ChatRoomProps = {
 };
 
 /** /rooms/:roomId — the live chat: messages, typing, online members, composer. */
-export function ChatRoom({ roomId, selfId, role, archived, members, focusSeq = null, attachments }: ChatRoomProps) {
+export function ChatRoom({ roomId, selfId, role, room, members, focusSeq = null, attachments }: ChatRoomProps) {
   const { t } = useTranslation();
   const { state, controller } = useChatRoom(roomId, selfId);
   useVisualViewportInset();
@@ -49,7 +51,8 @@ export function ChatRoom({ roomId, selfId, role, archived, members, focusSeq = n
     return undefined;
   }, [state.order, state.byId, selfId, openedAt]);
 
-  const canSend = (role === 'OWNER' || role === 'EDITOR') && !archived;
+  const canSend = canWrite(role, room);
+  const canModerate = canManage(role, room);
   const send = useCallback((draft: Draft) => controller.send(draft), [controller]);
   // Completed uploads go out through this room's send (optimistic, ack, retry like text).
   const upload = canSend ? attachments?.upload : undefined;
@@ -82,14 +85,14 @@ export function ChatRoom({ roomId, selfId, role, archived, members, focusSeq = n
       roomId,
       selfId,
       canWrite: canSend,
-      canModerate: role === 'OWNER' && !archived,
+      canModerate,
       nameOf,
       focusedId,
       react: (messageId, emoji, add) => void controller.react(messageId, emoji, add),
       edit: (messageId, content) => controller.editMessage(messageId, content),
       remove: (messageId) => void controller.deleteMessage(messageId),
     }),
-    [roomId, selfId, canSend, role, archived, nameOf, focusedId, controller],
+    [roomId, selfId, canSend, canModerate, nameOf, focusedId, controller],
   );
 
   return (
@@ -166,7 +169,7 @@ export function ChatRoom({ roomId, selfId, role, archived, members, focusSeq = n
               />
             ) : role ? (
               <p className="alert alert-info composer-note" role="note">
-                {archived ? t('chat.composer.archivedNote') : t('chat.composer.viewerNote')}
+                {isArchived(room) ? t('chat.composer.archivedNote') : t('chat.composer.viewerNote')}
               </p>
             ) : null}
           </FileDropZone>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useConnectionState } from '@/lib/socket';
+import { useConnectionState } from '@/lib/socket/hooks';
 import type { ChatMember } from '@/features/chat/types';
 
 /** "離線中，訊息將於連線後送出" while the socket is down (the header shows the state too). */

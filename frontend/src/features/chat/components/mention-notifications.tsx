@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { useRealtimeFrames, type MentionFrame } from '@/lib/socket';
+import type { MentionFrame } from '@/lib/socket/frames';
+import { useRealtimeFrames } from '@/lib/socket/hooks';
 import { fallbackName } from '@/features/chat/utils/format';
 
 type Notice = { messageId: string; roomId: string; sender: string; text: string };

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { getRealtimeClient } from '@/lib/socket';
+import { getRealtimeClient } from '@/lib/socket/client';
 import { getMessagesAfter, getMessagesBefore } from '@/features/chat/api/get-messages';
 import { ChatController, type ChatControllerDeps } from '@/features/chat/store/chat-controller';
 import type { ChatState } from '@/features/chat/store/chat-reducer';

@@ -12,19 +12,23 @@
  *   `client_id`: the server answers a repeat with the original ack, so it is stored once.
  * - No ack within `ackTimeoutMs` while connected → failed, with retry (same `client_id`).
  */
+import type { ConnectionState, RealtimeClient } from '@/lib/socket/client';
 import type {
   AckFrame,
-  ClientFrame,
-  ConnectionState,
   ErrorFrame,
+  MessageDeletedFrame,
+  MessageEditedFrame,
   MessageFrame,
+  MessageOperationFrame,
   PresenceFrame,
-  RealtimeClient,
+  ReactionAddedFrame,
+  ReactionRemovedFrame,
+  SendMessageFrame,
   SubscribedFrame,
+  SubscribeFrame,
   SystemFrame,
   TypingFrame,
-  UnknownFrame,
-} from '@/lib/socket';
+} from '@/lib/socket/frames';
 import type { AfterPage, HistoryPage } from '@/features/chat/api/get-messages';
 import { hasGap, queuedOutgoing, TYPING_TTL_MS, type ChatNotice } from '@/features/chat/store/chat-reducer';
 import type { ChatStore } from '@/features/chat/store/chat-store';
@@ -98,7 +102,10 @@ export class ChatController {
       client.subscribe('error', (f) => this.onError(f)),
       client.subscribe('presence', (f) => this.onPresence(f)),
       client.subscribe('typing', (f) => this.onTyping(f)),
-      client.subscribe('*', (f) => this.onOther(f)),
+      client.subscribe('message_edited', (f) => this.onEdited(f)),
+      client.subscribe('message_deleted', (f) => this.onDeleted(f)),
+      client.subscribe('reaction_added', (f) => this.onReaction(f)),
+      client.subscribe('reaction_removed', (f) => this.onReaction(f)),
       client.subscribeState(() => this.onConnectionState()),
     ];
     this.subscribeSent = false;
@@ -191,7 +198,7 @@ export class ChatController {
     this.store.dispatch({ type: 'notice', notice: null });
   }
 
-  private sendOp(action: ChatNotice['action'], frame: ClientFrame): boolean {
+  private sendOp(action: ChatNotice['action'], frame: MessageOperationFrame): boolean {
     const clientId = this.deps.newId();
     const sent = this.running && this.store.getState().subscribed && this.deps.client.send({ ...frame, client_id: clientId });
     if (!sent) {
@@ -274,7 +281,7 @@ export class ChatController {
     if (!this.running || this.subscribeSent || this.deps.client.getState() !== 'connected') return;
     const state = this.store.getState();
     if (state.lastSeq === null) return; // history first: its newest message is where the replay starts
-    const frame: ClientFrame = { type: 'subscribe', room_id: this.roomId, last_seq: state.lastSeq };
+    const frame: SubscribeFrame = { type: 'subscribe', room_id: this.roomId, last_seq: state.lastSeq };
     if (state.serverTime) frame.changed_since = state.serverTime;
     this.subscribeSent = this.deps.client.send(frame);
   }
@@ -285,7 +292,7 @@ export class ChatController {
     if (!this.running || !state.subscribed) return;
     const sent: string[] = [];
     for (const outgoing of queuedOutgoing(state)) {
-      const frame: ClientFrame = {
+      const frame: SendMessageFrame = {
         type: 'message',
         room_id: this.roomId,
         client_id: outgoing.client_id,
@@ -369,44 +376,38 @@ export class ChatController {
     this.scheduleTypingExpiry();
   }
 
-  /** Later protocol frames, keyed by message_id (edits, deletions, reactions). */
-  private onOther(frame: UnknownFrame | { type: string }): void {
-    const f = frame as Record<string, unknown>;
-    if (f.room_id !== this.roomId || typeof f.message_id !== 'string') return;
-    const version = typeof f.version === 'number' ? f.version : undefined;
-    const messageId = f.message_id;
-    switch (f.type) {
-      case 'message_edited':
-        this.store.dispatch({
-          type: 'message/patch',
-          messageId,
-          version,
-          changes: { content: f.content as ChatMessage['content'], edited_at: (f.edited_at as string) ?? null },
-        });
-        break;
-      case 'message_deleted':
-        this.store.dispatch({
-          type: 'message/patch',
-          messageId,
-          version,
-          changes: { content: null, deleted_at: (f.deleted_at as string) ?? new Date(this.deps.now()).toISOString() },
-        });
-        break;
-      case 'reaction_added':
-      case 'reaction_removed':
-        if (typeof f.emoji === 'string' && typeof f.user_id === 'string') {
-          this.store.dispatch({
-            type: 'reaction',
-            messageId,
-            emoji: f.emoji,
-            userId: f.user_id,
-            added: f.type === 'reaction_added',
-            version,
-          });
-        }
-        break;
-      default:
-    }
+  // Changes of stored messages, keyed by message_id; the newest version of a message wins.
+
+  private onEdited(frame: MessageEditedFrame): void {
+    if (frame.room_id !== this.roomId) return;
+    this.store.dispatch({
+      type: 'message/patch',
+      messageId: frame.message_id,
+      version: frame.version,
+      changes: { content: frame.content, edited_at: frame.edited_at ?? null },
+    });
+  }
+
+  private onDeleted(frame: MessageDeletedFrame): void {
+    if (frame.room_id !== this.roomId) return;
+    this.store.dispatch({
+      type: 'message/patch',
+      messageId: frame.message_id,
+      version: frame.version,
+      changes: { content: null, deleted_at: frame.deleted_at ?? new Date(this.deps.now()).toISOString() },
+    });
+  }
+
+  private onReaction(frame: ReactionAddedFrame | ReactionRemovedFrame): void {
+    if (frame.room_id !== this.roomId) return;
+    this.store.dispatch({
+      type: 'reaction',
+      messageId: frame.message_id,
+      emoji: frame.emoji,
+      userId: frame.user_id,
+      added: frame.type === 'reaction_added',
+      version: frame.version,
+    });
   }
 
   private receive(messages: ChatMessage[]): void {

@@ -10,7 +10,8 @@
  * - Messages the user sends are optimistic `outbox` entries keyed by `client_id`:
  *   queued → sending → confirmed (removed; the message takes their place) or failed → retry.
  */
-import type { AckFrame, ErrorFrame, SubscribedFrame, SystemFrame } from '@/lib/socket';
+import { createMessage } from '@/lib/message';
+import type { AckFrame, ErrorFrame, SubscribedFrame, SystemFrame } from '@/lib/socket/frames';
 import type { ChatMessage, Outgoing } from '@/features/chat/types';
 
 export const TYPING_TTL_MS = 3_000;
@@ -186,23 +187,15 @@ export function systemFrameToMessage(frame: SystemFrame): ChatMessage | null {
   const content: Record<string, unknown> = { ...frame };
   for (const key of ['type', 'room_id', 'message_id', 'sequence_number', 'timestamp']) delete content[key];
   if (typeof message_id !== 'string' || typeof sequence_number !== 'number') return null;
-  return {
+  return createMessage({
     message_id,
     room_id,
     sequence_number,
     sender_id: 'system',
     message_type: 'system',
     content,
-    mentions: [],
-    file_id: null,
-    reactions: {},
-    client_id: null,
     created_at: timestamp,
-    edited_at: null,
-    deleted_at: null,
-    updated_at: timestamp,
-    version: 1,
-  };
+  });
 }
 
 function updateOutgoing(state: ChatState, clientId: string, change: (o: Outgoing) => Outgoing | null): ChatState {
@@ -300,7 +293,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (!outgoing) return state;
       // The ack is the confirmation: show the message in its place now, even before its
       // `message` frame (version 0, so the real copy replaces it).
-      const message: ChatMessage = {
+      const message = createMessage({
         message_id: frame.message_id,
         room_id: state.roomId,
         sequence_number: frame.sequence_number,
@@ -308,15 +301,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         message_type: outgoing.message_type,
         content: outgoing.content,
         mentions: outgoing.mentions,
-        file_id: outgoing.file_id ?? null,
-        reactions: {},
+        file_id: outgoing.file_id,
         client_id: outgoing.client_id,
         created_at: frame.created_at,
-        edited_at: null,
-        deleted_at: null,
-        updated_at: frame.created_at,
         version: 0,
-      };
+      });
       const withoutPending = { ...state, outbox: state.outbox.filter((o) => o !== outgoing) };
       return state.byId[frame.message_id] ? withoutPending : mergeMessages(withoutPending, [message]);
     }

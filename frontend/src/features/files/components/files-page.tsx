@@ -6,6 +6,7 @@ import { ErrorAlert } from '@/components/error-alert';
 import { FileDropZone } from '@/components/file-drop-zone';
 import { errorMessage } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
+import { canWrite, hasRole, type RoomRole, type RoomState } from '@/lib/roles';
 import { useDeleteFile } from '@/features/files/api/delete-file';
 import { useRoomFiles } from '@/features/files/api/get-files';
 import { FilePickerButtons } from '@/features/files/components/file-picker-buttons';
@@ -16,13 +17,12 @@ import { getUploadQueue } from '@/features/files/hooks/upload-queue';
 import type { FileKind, RoomFile } from '@/features/files/types';
 import { fileIcon, formatSize } from '@/features/files/utils/file-types';
 
-export type FilesRole = 'OWNER' | 'EDITOR' | 'VIEWER';
-
 type Props = {
   roomId: string;
   selfId: string;
-  role: FilesRole | undefined;
-  archived: boolean;
+  role: RoomRole | undefined;
+  /** The room's status decides, with the role, whether the user may upload. */
+  room: RoomState;
   nameOf: (userId: string) => string;
 };
 
@@ -37,7 +37,7 @@ const FILTERS: Array<{ value: FileKind | null; key: 'files.filter.all' | 'files.
  * size, uploader, time, download; delete for the uploader and OWNERs (confirmed); "load more";
  * upload (EDITOR+, not archived) with drag-and-drop.
  */
-export function FilesPage({ roomId, selfId, role, archived, nameOf }: Props) {
+export function FilesPage({ roomId, selfId, role, room, nameOf }: Props) {
   const { t, i18n } = useTranslation();
   const [type, setType] = useState<FileKind | null>(null);
   const files = useRoomFiles(roomId, type);
@@ -46,7 +46,7 @@ export function FilesPage({ roomId, selfId, role, archived, nameOf }: Props) {
   const [viewing, setViewing] = useState<string | null>(null);
   const queryClient = useQueryClient();
   const queue = useMemo(() => getUploadQueue(roomId, 'page'), [roomId]);
-  const canUpload = (role === 'OWNER' || role === 'EDITOR') && !archived;
+  const canUpload = canWrite(role, room);
 
   useEffect(
     () => queue.onUploaded(() => void queryClient.invalidateQueries({ queryKey: ['files', roomId, 'list'] })),
@@ -54,7 +54,7 @@ export function FilesPage({ roomId, selfId, role, archived, nameOf }: Props) {
   );
 
   const list = files.data?.pages.flatMap((p) => p.files) ?? [];
-  const canDelete = (file: RoomFile) => file.uploaded_by === selfId || role === 'OWNER';
+  const canDelete = (file: RoomFile) => file.uploaded_by === selfId || hasRole(role, 'OWNER');
   const addFiles = (picked: File[]) => queue.add(picked);
 
   return (

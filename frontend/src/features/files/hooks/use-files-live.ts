@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRealtimeFrames } from '@/lib/socket';
+import { useRealtimeFrames } from '@/lib/socket/hooks';
 
 /**
  * A `file_deleted` system frame (someone deleted a file of a room) marks that room's file

@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import i18n from '@/lib/i18n';
-import type { Room, RoomRole } from '@/features/rooms/types';
+import type { RoomRole } from '@/lib/roles';
+import type { Room } from '@/features/rooms/types';
 import { addMember, db, makeRoom } from '@/testing/mocks/db';
 import { server } from '@/testing/mocks/server';
 import { renderApp } from '@/testing/test-utils';

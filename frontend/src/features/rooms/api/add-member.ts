@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import type { RoomRole } from '@/lib/roles';
 import { membersQueryKey } from '@/features/rooms/api/get-members';
-import type { Member, RoomRole } from '@/features/rooms/types';
+import type { Member } from '@/features/rooms/types';
 
 export type AddMemberInput = { user_id: string; role: RoomRole };
 

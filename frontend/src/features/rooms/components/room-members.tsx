@@ -6,6 +6,7 @@ import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
 import { isApiError } from '@/lib/api-client';
 import { errorMessage } from '@/lib/errors';
+import { canManage as mayManage, isArchived, ROLE_RANK, ROOM_ROLES, type RoomRole } from '@/lib/roles';
 import { useSession } from '@/lib/session';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { useAddMember } from '@/features/rooms/api/add-member';
@@ -14,11 +15,9 @@ import { useMembers } from '@/features/rooms/api/get-members';
 import { useRemoveMember } from '@/features/rooms/api/remove-member';
 import { useUserSearch } from '@/features/rooms/api/search-users';
 import { useUpdateMemberRole } from '@/features/rooms/api/update-member';
-import { ROOM_ROLES, type DirectoryUser, type Member, type RoomRole } from '@/features/rooms/types';
+import type { DirectoryUser, Member } from '@/features/rooms/types';
 
 export const USER_SEARCH_DEBOUNCE_MS = 300;
-
-const ROLE_ORDER: Record<RoomRole, number> = { OWNER: 0, EDITOR: 1, VIEWER: 2 };
 
 /** Role changes and removals: a 409 means the room would be left without an OWNER. */
 export function memberErrorMessage(error: unknown, t: TFunction): string {
@@ -50,11 +49,10 @@ export function RoomMembers({ roomId, onLeft }: { roomId: string; onLeft: () => 
   if (room.isError) return <ErrorAlert error={room.error} onRetry={() => void room.refetch()} />;
   if (members.isError) return <ErrorAlert error={members.error} onRetry={() => void members.refetch()} />;
 
-  const archived = room.data.status === 'archived';
-  const isOwner = room.data.my_role === 'OWNER';
-  const canManage = isOwner && !archived;
+  const archived = isArchived(room.data);
+  const canManage = mayManage(room.data.my_role, room.data);
   const sorted = [...members.data].sort(
-    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.display_name.localeCompare(b.display_name),
+    (a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.display_name.localeCompare(b.display_name),
   );
   const memberIds = new Set(members.data.map((member) => member.user_id));
   const onlineCount = members.data.filter((member) => member.online).length;

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
+import { hasRole } from '@/lib/roles';
 import { useRoom } from '@/features/rooms/api/get-room';
 
 export function RoomNav({ roomId }: { roomId: string }) {
@@ -12,7 +13,7 @@ export function RoomNav({ roomId }: { roomId: string }) {
     { to: `${base}/members`, label: t('nav.members'), end: false },
     { to: `${base}/settings`, label: t('nav.settings'), end: false },
     // edits and deletions: OWNERs (administrators get OWNER) only, like the API
-    ...(room.data?.my_role === 'OWNER' ? [{ to: `${base}/audit`, label: t('ops.audit.crumb'), end: false }] : []),
+    ...(hasRole(room.data?.my_role, 'OWNER') ? [{ to: `${base}/audit`, label: t('ops.audit.crumb'), end: false }] : []),
   ];
   return (
     <nav className="room-nav" aria-label={t('nav.roomSections')}>

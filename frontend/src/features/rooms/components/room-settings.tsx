@@ -6,6 +6,7 @@ import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
 import { isApiError } from '@/lib/api-client';
 import { errorMessage, validationDetails } from '@/lib/errors';
+import { canManage, canWrite, hasRole, isArchived, type RoomRole } from '@/lib/roles';
 import { useRoom } from '@/features/rooms/api/get-room';
 import { useUpdateRoom, type UpdateRoomInput } from '@/features/rooms/api/update-room';
 import {
@@ -20,7 +21,7 @@ import {
 import { RoomSummary } from '@/features/rooms/components/room-summary';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { StatusBadge } from '@/features/rooms/components/status-badge';
-import { SEVERITIES, type Room, type RoomRole, type Severity } from '@/features/rooms/types';
+import { SEVERITIES, type Room, type Severity } from '@/features/rooms/types';
 
 /** A readable message for a failed settings change (409 = the room's state does not allow it). */
 export function settingsErrorMessage(error: unknown, t: TFunction): string {
@@ -57,7 +58,7 @@ export function RoomSettings({ roomId }: { roomId: string }) {
   if (query.isError) return <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />;
   const room = query.data;
   const role: RoomRole = room.my_role ?? 'VIEWER';
-  const archived = room.status === 'archived';
+  const archived = isArchived(room);
 
   return (
     <section className="room-section settings" aria-labelledby="room-section-heading">
@@ -77,11 +78,12 @@ export function RoomSettings({ roomId }: { roomId: string }) {
       ) : null}
       {update.isError ? <MutationError error={update.error} /> : null}
 
-      {role === 'OWNER' && !archived ? (
+      {canManage(role, room) ? (
         <RoomDetailsForm key={room.room_id} room={room} update={update} />
       ) : (
         <>
-          {role === 'EDITOR' && !archived ? <SeverityForm key={room.room_id} room={room} update={update} /> : null}
+          {/* an EDITOR here (OWNERs have the full form): severity only */}
+          {canWrite(role, room) ? <SeverityForm key={room.room_id} room={room} update={update} /> : null}
           <div className="settings-card">
             <h3>{t('settings.detailsHeading')}</h3>
             <RoomSummary room={room} />
@@ -89,7 +91,7 @@ export function RoomSettings({ roomId }: { roomId: string }) {
         </>
       )}
 
-      {(role === 'OWNER' || role === 'EDITOR') && !archived ? <StatusControls room={room} role={role} update={update} /> : null}
+      {canWrite(role, room) ? <StatusControls room={room} role={role} update={update} /> : null}
     </section>
   );
 }
@@ -311,7 +313,7 @@ function StatusControls({ room, role, update }: { room: Room; role: RoomRole; up
         </>
       ) : null}
 
-      {role === 'OWNER' ? (
+      {hasRole(role, 'OWNER') ? (
         <div className="danger-zone">
           <h4>{t('settings.archiveHeading')}</h4>
           <p className="field-hint">{t('settings.archiveHint')}</p>

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useOnReconnect, useRealtimeFrames } from '@/lib/socket';
+import { useOnReconnect, useRealtimeFrames } from '@/lib/socket/hooks';
 import { roomsQueryKeys } from '@/features/rooms/api/get-rooms';
 
 /** System events that change which rooms a user sees, or how they look in the list. */

@@ -2,13 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api-client';
 import {
   backoffDelay,
-  parseFrame,
   PING_INTERVAL_MS,
   PONG_TIMEOUT_MS,
   RealtimeClient,
   type ConnectionState,
   type RealtimeOptions,
-} from '@/lib/socket';
+} from '@/lib/socket/client';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 
 /** A client on fake collaborators; every ticket is different, like the real single-use ones. */
@@ -78,16 +77,6 @@ describe('backoffDelay', () => {
       expect(delay).toBeGreaterThanOrEqual(3200);
       expect(delay).toBeLessThanOrEqual(4800);
     }
-  });
-});
-
-describe('parseFrame', () => {
-  it('accepts JSON objects with a type and ignores anything else', () => {
-    expect(parseFrame('{"type":"pong"}')).toEqual({ type: 'pong' });
-    expect(parseFrame('not json')).toBeNull();
-    expect(parseFrame('{"no":"type"}')).toBeNull();
-    expect(parseFrame('[1,2]')).toBeNull();
-    expect(parseFrame(new ArrayBuffer(2))).toBeNull();
   });
 });
 
@@ -172,14 +161,14 @@ describe('RealtimeClient', () => {
 
   it('send() works only while connected', async () => {
     const { client } = setup();
-    expect(client.send({ type: 'typing' })).toBe(false);
+    expect(client.send({ type: 'typing', room_id: 'r1', is_typing: true })).toBe(false);
     client.start();
     await flush();
     const socket = FakeWebSocket.last()!;
-    expect(client.send({ type: 'typing' })).toBe(false);
+    expect(client.send({ type: 'typing', room_id: 'r1', is_typing: true })).toBe(false);
     socket.open();
-    expect(client.send({ type: 'typing', room_id: 'r1' })).toBe(true);
-    expect(socket.sentFrames).toEqual([{ type: 'typing', room_id: 'r1' }]);
+    expect(client.send({ type: 'typing', room_id: 'r1', is_typing: true })).toBe(true);
+    expect(socket.sentFrames).toEqual([{ type: 'typing', room_id: 'r1', is_typing: true }]);
     client.stop();
   });
 

@@ -6,100 +6,20 @@
  * - Health: API Gateway owns the socket, so the client sends `{"type":"ping"}` every 30 s and
  *   expects `{"type":"pong"}` within 10 s; otherwise it drops the socket and reconnects.
  * - Reconnect: exponential backoff with jitter (1, 2, 4 … 30 s). While the browser says it is
- *   offline nothing is attempted; the `online` event reconnects at once.
+ *   offline nothing is attempted; the `online` event reconnects at once. Every open after the
+ *   first counts as a reconnect (`openCount`), on which subscribers resume what they follow.
  * - Connection state (`connecting` / `connected` / `reconnecting` / `offline`, `idle` when not
  *   started) is an external store for `useSyncExternalStore`.
- * - Frames are JSON objects dispatched by `type` to typed subscribers.
+ * - Frames (./frames.ts) are dispatched by `type` to typed subscribers.
  *
  * The logic lives in `RealtimeClient`, whose collaborators (ticket URL, socket factory, the
  * online/offline event source, randomness) are injected so it can be tested with fake timers
- * and a fake socket. `getRealtimeClient()` is the per-tab instance wired to the browser.
+ * and a fake socket. `getRealtimeClient()` is the per-tab instance wired to the browser; the
+ * React bindings are in ./hooks.ts.
  */
-import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { isApiError } from '@/lib/api-client';
+import { parseFrame, type ClientFrame, type FrameOf, type IncomingFrame } from '@/lib/socket/frames';
 import { getTicketedWebSocketUrl } from '@/lib/ws-ticket';
-
-// ---------------------------------------------------------------------------------------
-// Frames
-
-export type SystemEvent =
-  | 'member_added'
-  | 'member_removed'
-  | 'room_status_changed'
-  | 'role_changed'
-  | 'room_updated'
-  | 'file_deleted'
-  | 'user_joined'
-  | 'user_left';
-
-export type SystemFrame = {
-  type: 'system';
-  event: SystemEvent | (string & {});
-  room_id: string;
-  user_id: string;
-  timestamp: string;
-  [key: string]: unknown;
-};
-export type PongFrame = { type: 'pong' };
-export type ErrorFrame = { type: 'error'; code: string; message: string; client_id?: string };
-export type PresenceFrame = { type: 'presence'; room_id: string; online: string[] };
-
-/** A stored chat message as REST and WebSocket carry it (specs/realtime-messaging.md, "Message record"). */
-export type WireMessage = {
-  message_id: string;
-  room_id: string;
-  sequence_number: number;
-  sender_id: string;
-  message_type: 'text' | 'incident_data' | 'image_ref' | 'file_ref' | 'system' | (string & {});
-  /** Text, an object for incident_data / system, null once deleted. */
-  content: string | Record<string, unknown> | null;
-  mentions: string[];
-  file_id: string | null;
-  reactions: Record<string, string[]>;
-  client_id: string | null;
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-  updated_at: string;
-  version: number;
-};
-
-export type SubscribedFrame = {
-  type: 'subscribed';
-  room_id: string;
-  online: string[];
-  last_seq: number;
-  server_time: string;
-  has_more?: boolean;
-};
-export type MessageFrame = { type: 'message'; message: WireMessage; replay?: boolean };
-export type AckFrame = {
-  type: 'ack';
-  client_id: string;
-  message_id: string;
-  sequence_number: number;
-  created_at: string;
-};
-export type TypingFrame = { type: 'typing'; room_id: string; user_id: string; is_typing: boolean };
-export type MentionFrame = { type: 'mention'; room_id: string; message: WireMessage };
-
-/** Frames this module knows the shape of; anything else arrives as `UnknownFrame`. */
-export type KnownFrame =
-  | SystemFrame
-  | PongFrame
-  | ErrorFrame
-  | PresenceFrame
-  | SubscribedFrame
-  | MessageFrame
-  | AckFrame
-  | TypingFrame
-  | MentionFrame;
-export type UnknownFrame = { type: string; [key: string]: unknown };
-export type ServerFrame = KnownFrame | UnknownFrame;
-export type FrameType = KnownFrame['type'];
-export type FrameOf<T extends string> = T extends FrameType ? Extract<KnownFrame, { type: T }> : UnknownFrame;
-
-export type ClientFrame = { type: string; [key: string]: unknown };
 
 // ---------------------------------------------------------------------------------------
 // Timing
@@ -149,7 +69,7 @@ export type RealtimeOptions = {
   random?: () => number;
 };
 
-type Handler = (frame: ServerFrame) => void;
+type Handler = (frame: IncomingFrame) => void;
 
 export class RealtimeClient {
   private readonly options: Required<Omit<RealtimeOptions, 'network'>> & Pick<RealtimeOptions, 'network'>;
@@ -200,7 +120,7 @@ export class RealtimeClient {
   // -- frames ----------------------------------------------------------------------------
 
   /** Calls `handler` for every frame of `type` (`'*'` = every frame). Returns the unsubscribe. */
-  subscribe<T extends string>(type: T, handler: (frame: T extends '*' ? ServerFrame : FrameOf<T>) => void): () => void {
+  subscribe<T extends string>(type: T, handler: (frame: T extends '*' ? IncomingFrame : FrameOf<T>) => void): () => void {
     let set = this.handlers.get(type);
     if (!set) {
       set = new Set();
@@ -220,7 +140,7 @@ export class RealtimeClient {
     return true;
   }
 
-  private dispatch(frame: ServerFrame): void {
+  private dispatch(frame: IncomingFrame): void {
     for (const key of [frame.type, '*']) {
       const set = this.handlers.get(key);
       if (!set) continue;
@@ -365,7 +285,7 @@ export class RealtimeClient {
 
   private ping(): void {
     if (!this.socket || this.socket.readyState !== OPEN) return;
-    this.socket.send(JSON.stringify({ type: 'ping' }));
+    this.socket.send(JSON.stringify({ type: 'ping' } satisfies ClientFrame));
     if (this.pongTimer !== null) return; // still waiting for the previous pong
     this.pongTimer = setTimeout(() => {
       this.pongTimer = null;
@@ -414,19 +334,6 @@ export class RealtimeClient {
   }
 }
 
-export function parseFrame(data: unknown): ServerFrame | null {
-  if (typeof data !== 'string') return null;
-  try {
-    const value: unknown = JSON.parse(data);
-    if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') {
-      return value as ServerFrame;
-    }
-  } catch {
-    // not JSON: ignore
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------------------------------
 // The tab's instance
 
@@ -452,47 +359,4 @@ export function resetRealtimeClient(options: Partial<RealtimeOptions> = {}): voi
   instance?.stop();
   instance = null;
   overrides = options;
-}
-
-// ---------------------------------------------------------------------------------------
-// React bindings
-
-/** Keeps the tab's connection open while the calling component is mounted (the signed-in shell). */
-export function useRealtimeConnection(): void {
-  useEffect(() => {
-    const client = getRealtimeClient();
-    client.start();
-    return () => client.stop();
-  }, []);
-}
-
-export function useConnectionState(): ConnectionState {
-  const client = getRealtimeClient();
-  return useSyncExternalStore(client.subscribeState, client.getState, client.getState);
-}
-
-/** Calls the latest `handler` for frames of `type` while mounted. */
-export function useRealtimeFrames<T extends string>(
-  type: T,
-  handler: (frame: T extends '*' ? ServerFrame : FrameOf<T>) => void,
-): void {
-  const ref = useRef(handler);
-  useEffect(() => {
-    ref.current = handler;
-  });
-  useEffect(() => getRealtimeClient().subscribe(type, (frame) => ref.current(frame)), [type]);
-}
-
-/** Calls `onReconnect` each time the connection opens again after having been lost. */
-export function useOnReconnect(onReconnect: () => void): void {
-  const ref = useRef(onReconnect);
-  useEffect(() => {
-    ref.current = onReconnect;
-  });
-  useEffect(() => {
-    const client = getRealtimeClient();
-    return client.subscribeState(() => {
-      if (client.getState() === 'connected' && client.openCount > 1) ref.current();
-    });
-  }, []);
 }
