@@ -23,12 +23,14 @@ DEV_DIRECTORY = os.path.join(REPO, "infrastructure", "local", "dev-directory.jso
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
-    """Settings and cached clients are read per test (tests change the environment)."""
+    """Settings, cached clients and rate buckets are per test (tests change the environment)."""
     from chalicelib.connections import sender
+    from chalicelib.core import ratelimit
     from chalicelib.core.settings import get_settings
 
     get_settings.cache_clear()
     sender._endpoint.cache_clear()
     sender._local.__dict__.clear()
+    ratelimit.reset()
     yield
     get_settings.cache_clear()

@@ -16,8 +16,9 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 
 _POOL_SIZE = 16
@@ -73,13 +74,21 @@ def post(connection_id: str, frame: dict[str, Any] | bytes) -> bool:
         raise
 
 
-def close(connection_id: str) -> None:
-    """Close a connection from the server side (already gone is fine)."""
+def close(connection_id: str) -> bool:
+    """Close a connection from the server side; False when the Management API failed (logged:
+    the caller forgets the connection anyway, so nothing is delivered to it any more)."""
     try:
         _client().delete_connection(ConnectionId=connection_id)
+        return True
     except ClientError as exc:
-        if not is_gone(exc):
-            raise
+        if is_gone(exc):
+            return True
+        logger.warning("closing a connection failed", extra={"connection_id": connection_id,
+                                                              "code": exc.response.get("Error", {}).get("Code")})
+    except BotoCoreError as exc:
+        logger.warning("closing a connection failed", extra={"connection_id": connection_id,
+                                                              "cause": type(exc).__name__})
+    return False
 
 
 _executor: ThreadPoolExecutor | None = None

@@ -14,6 +14,7 @@ class FakeManagementApi:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.closed: list[str] = []
         self.gone: set[str] = set()
         self.broken: set[str] = set()
         self._lock = threading.Lock()
@@ -27,6 +28,15 @@ class FakeManagementApi:
                                "ResponseMetadata": {"HTTPStatusCode": 500}}, "PostToConnection")
         with self._lock:
             self.sent.append((ConnectionId, json.loads(Data)))
+        return {}
+
+    def delete_connection(self, ConnectionId: str) -> dict[str, Any]:  # noqa: N803
+        if ConnectionId in self.gone:
+            raise ClientError({"Error": {"Code": "GoneException", "Message": ""},
+                               "ResponseMetadata": {"HTTPStatusCode": 410}}, "DeleteConnection")
+        with self._lock:
+            self.closed.append(ConnectionId)
+        self.gone.add(ConnectionId)
         return {}
 
     def frames(self, connection_id: str) -> list[dict[str, Any]]:

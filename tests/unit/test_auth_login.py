@@ -171,7 +171,7 @@ def test_login_upserts_the_user_record(client: Any) -> None:
 def test_unexpected_errors_use_the_contract_shape(client: Any, monkeypatch: Any, caplog: Any) -> None:
     from chalicelib.auth import service
 
-    def boom(*_: Any) -> None:
+    def boom(*_: Any, **__: Any) -> None:
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(service, "login", boom)

@@ -1,0 +1,91 @@
+"""The shape the code keeps: a small fan-out, table-driven frames, one error path, one rule per code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import pytest
+
+from chalicelib.realtime import handlers
+from chalicelib.realtime.handlers import FrameCall, FrameSpec
+from chalicelib.realtime.schemas import RoomFrame
+from tests.builders import Api, last_frame, message_frame, open_socket, send
+
+
+def test_the_message_fanout_does_not_import_room_use_cases_files_or_the_websocket_api() -> None:
+    code = "import json, sys; import chalicelib.messaging.fanout; print(json.dumps(sorted(sys.modules)))"
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                           check=True).stdout))
+    assert "chalicelib.messaging.fanout" in loaded
+    unwanted = {m for m in loaded if m in {"chalicelib.rooms.service", "chalicelib.rooms.members", "ldap3", "PIL"}
+                or m.startswith(("chalicelib.files", "chalicelib.realtime"))}
+    assert not unwanted
+
+
+class EchoFrame(RoomFrame):
+    """A frame type that exists only in this test."""
+
+    type: Literal["echo"]
+    text: str
+
+
+def echo(call: FrameCall[EchoFrame]) -> list[dict[str, Any]]:
+    return [{"type": "echo", "text": call.frame.text, "as": call.room_access.effective}]
+
+
+@pytest.fixture
+def with_echo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setitem(handlers.FRAMES, "echo", FrameSpec(EchoFrame, echo, minimum_role="EDITOR"))
+    yield
+
+
+def test_a_new_frame_type_is_one_registry_entry_and_one_handler(api: Api, room: str, management_api: Any,
+                                                                with_echo: None) -> None:
+    open_socket(api, "editor", "e")
+    open_socket(api, "viewer", "v")
+    send("e", json.dumps({"type": "echo", "room_id": room, "text": "你好"}))
+    assert last_frame(management_api, "e") == {"type": "echo", "text": "你好", "as": "EDITOR"}
+    # the registry's minimum role is checked once, before the handler
+    send("v", json.dumps({"type": "echo", "room_id": room, "text": "x", "client_id": "c-1"}))
+    refused = last_frame(management_api, "v")
+    assert (refused["type"], refused["code"], refused["client_id"]) == ("error", "forbidden", "c-1")
+    # and its schema: the error frame names the field
+    send("e", json.dumps({"type": "echo", "room_id": room}))
+    invalid = last_frame(management_api, "e")
+    assert invalid["code"] == "validation_error"
+    assert [d["field"] for d in invalid["details"]] == ["text"]
+
+
+def test_an_unexpected_failure_is_one_error_frame_with_a_logged_correlation_id(
+        api: Api, room: str, management_api: Any, monkeypatch: pytest.MonkeyPatch, caplog: Any) -> None:
+    def broken(call: FrameCall[EchoFrame]) -> list[dict[str, Any]]:
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setitem(handlers.FRAMES, "echo", FrameSpec(EchoFrame, broken, minimum_role="VIEWER"))
+    open_socket(api, "viewer", "v")
+    send("v", json.dumps({"type": "echo", "room_id": room, "text": "x", "client_id": "c-9"}))
+    error = last_frame(management_api, "v")
+    assert (error["code"], error["message"], error["client_id"]) == ("internal_error", "Internal error", "c-9")
+    assert "hunter2" not in json.dumps(error)
+    logged = [r for r in caplog.records if getattr(r, "correlation_id", None) == error["correlation_id"]]
+    assert logged and getattr(logged[0], "frame_type", None) == "echo"
+
+
+def test_an_archived_room_is_the_same_conflict_on_rest_and_websocket(api: Api, room: str,
+                                                                     management_api: Any) -> None:
+    open_socket(api, "editor", "e")
+    assert api.call("owner", "DELETE", f"/rooms/{room}").status_code == 204
+    frame = message_frame(room)
+    send("e", json.dumps(frame))
+    error = last_frame(management_api, "e")
+    assert (error["type"], error["code"], error["client_id"]) == ("error", "conflict", frame["client_id"])
+    upload = api.call("editor", "POST", f"/rooms/{room}/files",
+                      {"filename": "a.png", "content_type": "image/png", "size": 10})
+    assert upload.status_code == 409 and upload.json_body["error"]["code"] == "conflict"
+    member = api.call("owner", "POST", f"/rooms/{room}/members", {"user_id": "wu.engineer@panjit.com.tw",
+                                                                  "role": "VIEWER"})
+    assert member.status_code == 409 and member.json_body["error"]["code"] == "conflict"
