@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS ?= -q --disable-pip-version-check
 
-.PHONY: dev test setup system-deps lint test-python test-unit test-integration test-frontend test-e2e spa clean package bench
+.PHONY: dev dev-reset test setup system-deps lint test-python test-unit test-integration test-frontend test-e2e spa clean package bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,9 +30,18 @@ system-deps:
 spa: frontend/node_modules/.installed
 	cd frontend && npm run build --silent
 
-## make dev: the whole system on http://$(HOST):$(PORT) (embedded moto + dev directory)
-dev: setup spa
-	$(PY) -m infrastructure.local_gateway --host $(HOST) --port $(PORT) --static frontend/dist
+## make dev: the whole system on http://$(HOST):$(PORT) on real local servers that keep their data
+## (DynamoDB Local + SeaweedFS under $(DATA_DIR), dev directory); Ctrl-C stops everything.
+## STORE=memory: moto in-process instead (single user only, data lost on exit).
+DATA_DIR ?= .local/data
+STORE ?= local
+dev: setup spa infrastructure/local/node_modules/.installed
+	@if [ "$(STORE)" != "memory" ]; then bash infrastructure/local/install-system-deps.sh dev; fi
+	$(PY) -m infrastructure.local_gateway --host $(HOST) --port $(PORT) --static frontend/dist --store $(STORE) --data-dir $(DATA_DIR)
+
+## make dev-reset: stop a stack still running on $(DATA_DIR) and empty it (next make dev starts fresh)
+dev-reset: $(VENV)/.installed
+	$(PY) -m infrastructure.local_gateway --reset --data-dir $(DATA_DIR)
 
 ## make test: lint, unit, integration (DynamoDB Local, Samba AD), frontend, browser
 test: system-deps setup infrastructure/local/node_modules/.installed lint test-frontend spa test-python

@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need (Samba AD DC for real-AD tests, Chromium and
-# CJK fonts for browser tests). Idempotent: does nothing when they are already there.
+# CJK fonts for browser tests, a JRE for DynamoDB Local). Idempotent: does nothing when they
+# are already there.
+#
+#   install-system-deps.sh        everything `make test` needs
+#   install-system-deps.sh dev    only what `make dev` needs (java for DynamoDB Local)
+#
+# As root it installs them; otherwise it prints the exact apt-get line and exits 1.
 set -euo pipefail
 
 packages=()
-command -v samba >/dev/null 2>&1 && command -v samba-tool >/dev/null 2>&1 || packages+=(samba samba-ad-dc krb5-user winbind)
-dpkg -s samba-ad-dc >/dev/null 2>&1 || packages+=(samba-ad-dc)
-command -v chromium >/dev/null 2>&1 || packages+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
-dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
+if [ "${1:-}" != "dev" ]; then
+  command -v samba >/dev/null 2>&1 && command -v samba-tool >/dev/null 2>&1 || packages+=(samba samba-ad-dc krb5-user winbind)
+  dpkg -s samba-ad-dc >/dev/null 2>&1 || packages+=(samba-ad-dc)
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
+  dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || packages+=(fonts-noto-color-emoji)
+fi
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 
 if [ ${#packages[@]} -eq 0 ]; then
-  echo "system packages: all present"
+  [ "${1:-}" = "dev" ] || echo "system packages: all present"
   exit 0
 fi
 if [ "$(id -u)" != "0" ]; then
   echo "Missing Debian packages: ${packages[*]}" >&2
+  [ "${1:-}" = "dev" ] && echo "(java runs DynamoDB Local, the default store of make dev; make dev STORE=memory needs none)" >&2
   echo "Run: sudo apt-get install -y ${packages[*]}" >&2
   exit 1
 fi

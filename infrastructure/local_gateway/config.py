@@ -2,6 +2,12 @@
 
 Everything here runs *before* ``app.py`` is imported: the app reads its settings from the
 environment, so the endpoints, the signing key and the dev directory must be in place first.
+
+Stores: ``--store local`` (the default) runs DynamoDB Local and SeaweedFS with their data in
+``--data-dir`` (``services.py``); ``--store memory`` is moto in this process — single-user
+only (a failed transaction restores deep copies of the tables, which orphans the stream
+reader and can drop concurrent writes). ``--dynamodb-endpoint`` / ``--s3-endpoint`` use
+servers someone else runs instead of starting one.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 log = logging.getLogger("local_gateway")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / ".local" / "data"
 DEV_DIRECTORY_FILE = REPO_ROOT / "infrastructure" / "local" / "dev-directory.json"
 DEMO_PASSWORD = "Passw0rd!"  # the dev directory's password for every demo user
 
@@ -38,8 +45,11 @@ class Options:
     dynamodb_endpoint: str | None = None
     s3_endpoint: str | None = None
     table_prefix: str | None = None
+    store: str = "local"  # local (DynamoDB Local + SeaweedFS) | memory (moto, single user)
+    data_dir: Path | None = None  # local servers' data, stream checkpoints, the dev signing key
+    reset: bool = False
     seed: bool = True
-    stream_start: str = "latest"  # latest | trim_horizon (shards that exist at start)
+    stream_start: str = "trim_horizon"  # latest | trim_horizon (shards without a checkpoint at start)
     poll_interval: float = 0.15
     ws_idle_timeout: float = 600.0
     ws_max_lifetime: float = 7200.0
@@ -60,19 +70,28 @@ def parse_args(argv: list[str] | None = None) -> Options:
                         help="port (default 8000; 0 picks a free one)")
     parser.add_argument("--static", default=str(REPO_ROOT / "frontend" / "dist"),
                         help="folder of the built SPA (default frontend/dist)")
+    parser.add_argument("--store", choices=["local", "memory"], default=os.environ.get("LOCAL_STORE") or "local",
+                        help="local (default): DynamoDB Local + SeaweedFS keeping their data in --data-dir; "
+                             "memory: moto in this process, data lost on exit, SINGLE USER ONLY")
+    parser.add_argument("--data-dir", default=os.environ.get("LOCAL_DATA_DIR") or None,
+                        help=f"data folder of the local servers, stream checkpoints and the dev signing key "
+                             f"(default {DEFAULT_DATA_DIR.relative_to(REPO_ROOT)} with --store local)")
+    parser.add_argument("--reset", action="store_true",
+                        help="stop a stack still running on --data-dir, delete the folder, exit (make dev-reset)")
     parser.add_argument("--dynamodb-endpoint", default=os.environ.get("DYNAMODB_ENDPOINT") or None,
-                        help="DynamoDB (and Streams) endpoint, e.g. DynamoDB Local; "
-                             "default $DYNAMODB_ENDPOINT, else embedded moto")
+                        help="use this DynamoDB (and Streams) endpoint instead of starting one")
     parser.add_argument("--s3-endpoint", default=os.environ.get("S3_ENDPOINT") or None,
-                        help="S3 endpoint (SeaweedFS, MinIO); default $S3_ENDPOINT, else embedded moto")
+                        help="use this S3 endpoint (SeaweedFS, MinIO) instead of starting one")
     parser.add_argument("--table-prefix", default=None, help="TABLE_PREFIX for the app")
     parser.add_argument("--no-seed", action="store_true", help="do not load the development seed")
-    parser.add_argument("--stream-start", choices=["latest", "trim_horizon"], default="latest",
-                        help="where to start on stream shards that exist at start (default latest)")
+    parser.add_argument("--stream-start", choices=["latest", "trim_horizon"], default="trim_horizon",
+                        help="where to start on stream shards without a saved checkpoint (default trim_horizon)")
     parser.add_argument("--poll-interval", type=float, default=0.15,
                         help="seconds between GetRecords calls per shard (default 0.15)")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging of the gateway")
     ns = parser.parse_args(argv)
+    data_dir = Path(ns.data_dir).resolve() if ns.data_dir else (
+        DEFAULT_DATA_DIR if ns.store == "local" or ns.reset else None)
     return Options(
         host=ns.host,
         port=ns.port,
@@ -80,6 +99,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         dynamodb_endpoint=ns.dynamodb_endpoint,
         s3_endpoint=ns.s3_endpoint,
         table_prefix=ns.table_prefix,
+        store=ns.store,
+        data_dir=data_dir,
+        reset=ns.reset,
         seed=not ns.no_seed,
         stream_start=ns.stream_start,
         poll_interval=max(0.02, ns.poll_interval),
@@ -126,6 +148,14 @@ class EmbeddedMoto:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
+    @property
+    def dynamodb_endpoint(self) -> str:
+        return self.endpoint
+
+    @property
+    def s3_endpoint(self) -> str:
+        return self.endpoint
+
     def start(self) -> None:
         self._server.start()
         # werkzeug logs every moto request at INFO: far too chatty next to the access log
@@ -166,8 +196,24 @@ def _chalice_config_env(stage: str = "dev") -> dict[str, str]:
     return {str(k): str(v) for k, v in env.items()}
 
 
+def dev_signing_key(data_dir: Path) -> str:
+    """The development signing key kept in the data folder: sessions survive a restart."""
+    path = data_dir / "jwt-secret"
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
 def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str,
-                      management_endpoint: str) -> None:
+                      management_endpoint: str, s3_keys: tuple[str, str] | None = None) -> None:
     """Set the app's environment (defaults only where the developer has not set a value)."""
     env = os.environ
     for key, value in _chalice_config_env().items():
@@ -180,7 +226,9 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
     env.setdefault("AWS_DEFAULT_REGION", region)
     env.setdefault("STAGE", "dev")
     if not env.get("JWT_SECRET") and not env.get("JWT_SECRET_PARAMETER"):
-        env["JWT_SECRET"] = secrets.token_urlsafe(48)  # a new key per start: old tokens die
+        # kept with the data (sessions survive a restart); in memory a new key per start
+        env["JWT_SECRET"] = (dev_signing_key(options.data_dir) if options.data_dir and options.store == "local"
+                             else secrets.token_urlsafe(48))
     env.setdefault("DIRECTORY_MODE", "dev")
     env.setdefault("DEV_DIRECTORY_FILE", str(DEV_DIRECTORY_FILE))
     env.setdefault("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
@@ -191,6 +239,8 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
     env["DYNAMODB_ENDPOINT"] = dynamodb_endpoint
     env["S3_ENDPOINT"] = s3_endpoint
     env["WS_MANAGEMENT_ENDPOINT"] = management_endpoint
+    if s3_keys:  # the identity of the SeaweedFS this gateway started
+        env["S3_ACCESS_KEY_ID"], env["S3_SECRET_ACCESS_KEY"] = s3_keys
     env.setdefault("WEBSOCKET_STAGE", options.stage)
     # files: the browser POSTs uploads and GETs downloads straight at the store (presigned)
     env.setdefault("FILES_BUCKET", "incident-dev-files")

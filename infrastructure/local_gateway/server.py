@@ -1,9 +1,11 @@
-"""Assembly and lifecycle: environment → backends → app import → tables → server.
+"""Assembly and lifecycle: stale processes → backends → environment → app import → tables → server.
 
-Start-up order matters: the app reads its settings (endpoints, signing key, directory) from
-the environment, and ``app.py`` reads some at import, so the environment is complete before
-``import app``. Ctrl-C / SIGTERM close the WebSockets (their ``$disconnect`` runs), stop the
-stream pollers and the embedded moto server.
+Start-up order matters: whatever a previous start on the same data folder left running is
+stopped first (it may hold the port); the backends come up (DynamoDB Local and SeaweedFS by
+default, moto in memory with ``--store memory``); the app reads its settings (endpoints,
+signing key, directory) from the environment, and ``app.py`` reads some at import, so the
+environment is complete before ``import app``. Ctrl-C / SIGTERM close the WebSockets (their
+``$disconnect`` runs), stop the stream pollers (checkpoints saved), then the servers.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from infrastructure.local_gateway.config import (
     DEMO_PASSWORD,
+    REPO_ROOT,
     EmbeddedMoto,
     Options,
     apply_environment,
@@ -58,6 +61,7 @@ class Runtime:
     s3_endpoint: str = ""
     management_endpoint: str = ""
     moto: EmbeddedMoto | None = None
+    services: Any = None  # services.LocalServices when this gateway started servers
     pollers: list[Any] = field(default_factory=list)
     started: float = field(default_factory=time.time)
 
@@ -74,11 +78,16 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _seed() -> None:
-    """The development seed (templates, demo data); it lives here, outside the Lambda package."""
+    """The development seed (templates, demo users, a demo incident); it lives here, outside
+    the Lambda package, and is idempotent (a restart finds it in place)."""
     from infrastructure.local_gateway.seed import load_dev_seed
 
-    load_dev_seed()
-    log.info("development seed loaded")
+    try:
+        summary = load_dev_seed()
+    except Exception:  # noqa: BLE001 - a broken seed must not keep the stack from starting
+        log.exception("development seed failed (the stack runs without it)")
+        return
+    log.info("development seed: %s", summary)
 
 
 def _prepare_app(runtime: Runtime) -> Any:
@@ -146,18 +155,25 @@ def runtime_info(runtime: Runtime, sockets: Any = None) -> dict[str, Any]:
         "dynamodb_endpoint": runtime.dynamodb_endpoint,
         "s3_endpoint": runtime.s3_endpoint,
         "ws_management_endpoint": runtime.management_endpoint,
+        "store": runtime.options.store,
+        "data_dir": str(runtime.options.data_dir) if runtime.options.data_dir else None,
+        "started_servers": sorted(runtime.services.children) if runtime.services else [],
         "embedded_moto": runtime.moto is not None,
         "table_prefix": settings.table_prefix,
         "region": settings.region,
         "stage": runtime.options.stage,
         "pid": os.getpid(),
-        "streams": [{"function": p.function_name, "table": p.table, "stream_arn": p.stream_arn,
-                     "shards": len(p.shards), "batches": p.batches, "records": p.records}
-                    for p in runtime.pollers],
+        "streams": [p.info() for p in runtime.pollers],
     }
     if sockets is not None:
         data.update(sockets.info())
     return data
+
+
+MEMORY_WARNING = ("  WARNING: --store memory is moto in this process: SINGLE USER ONLY. Under concurrent use\n"
+                  "  (two senders in one room) a failed transaction restores deep copies of the tables, the\n"
+                  "  stream reader is orphaned and messages stop arriving; concurrent writes can be lost.\n"
+                  "  Data is lost on exit. Use the default store (make dev) for anything with several users.")
 
 
 def _banner(runtime: Runtime) -> str:
@@ -166,9 +182,18 @@ def _banner(runtime: Runtime) -> str:
         "",
         f"  Incident response (local)   {url}",
         f"  REST {url}/api   WebSocket {url.replace('http', 'ws', 1)}/ws",
-        f"  DynamoDB {runtime.dynamodb_endpoint}   S3 {runtime.s3_endpoint}"
-        + ("   (embedded moto: data is lost on exit)" if runtime.moto else ""),
+        f"  DynamoDB {runtime.dynamodb_endpoint}   S3 {runtime.s3_endpoint}",
     ]
+    data_dir = runtime.options.data_dir
+    if runtime.services is not None and data_dir is not None:
+        try:
+            shown = data_dir.relative_to(REPO_ROOT)
+        except ValueError:
+            shown = data_dir
+        lines.append(f"  Data kept in {shown}/ ({' + '.join(sorted(runtime.services.children))}); "
+                     "make dev-reset empties it")
+    if runtime.moto is not None:
+        lines.append(MEMORY_WARNING)
     logins = demo_logins()
     if logins:
         lines.append(f"  Demo logins (password {DEMO_PASSWORD}):")
@@ -206,10 +231,31 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
     log.debug("web server stopped")
 
 
+def _terminate_startup(*_: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM while starting: the same orderly stop as Ctrl-C
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     _setup_logging(options.verbose)
+    from infrastructure.local_gateway import services
+
+    if options.reset:
+        assert options.data_dir is not None
+        try:
+            stopped = services.reset(options.data_dir)
+        except services.ServiceError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        for what in stopped:
+            print(f"stopped {what}")
+        print(f"emptied {options.data_dir}")
+        return 0
+    signal.signal(signal.SIGTERM, _terminate_startup)
     runtime = Runtime(options)
+    local = options.store == "local"
+    if local and options.data_dir is not None:
+        services.stop_stale(options.data_dir)  # a previous start killed with -9 may hold ports and files
     try:
         sock = bind_socket(options.host, options.port)
     except OSError as exc:
@@ -217,35 +263,68 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     port = sock.getsockname()[1]
     runtime.url = runtime.management_endpoint = loopback_url(options.host, port)
+    checkpoints = None
     try:
-        if not (options.dynamodb_endpoint and options.s3_endpoint):
+        if local and options.data_dir is not None:
+            services.register_gateway(options.data_dir, port)
+        if local and not (options.dynamodb_endpoint and options.s3_endpoint):
+            assert options.data_dir is not None
+            from infrastructure.local_gateway.config import gateway_origins
+
+            runtime.services = services.LocalServices(
+                options.data_dir, port, origins=gateway_origins(runtime.url),
+                start_dynamodb=not options.dynamodb_endpoint, start_s3=not options.s3_endpoint)
+            log.info("starting %s under %s ...", " and ".join(
+                n for n, on in (("DynamoDB Local", not options.dynamodb_endpoint),
+                                ("SeaweedFS", not options.s3_endpoint)) if on), options.data_dir)
+            runtime.services.start()
+        elif not local and not (options.dynamodb_endpoint and options.s3_endpoint):
+            print(MEMORY_WARNING, file=sys.stderr, flush=True)
             runtime.moto = EmbeddedMoto()
             runtime.moto.start()
-        runtime.dynamodb_endpoint = options.dynamodb_endpoint or runtime.moto.endpoint  # type: ignore[union-attr]
-        runtime.s3_endpoint = options.s3_endpoint or runtime.moto.endpoint  # type: ignore[union-attr]
-        apply_environment(options, runtime.dynamodb_endpoint, runtime.s3_endpoint, runtime.management_endpoint)
+        backing = runtime.services or runtime.moto
+        runtime.dynamodb_endpoint = options.dynamodb_endpoint or backing.dynamodb_endpoint  # type: ignore[union-attr]
+        runtime.s3_endpoint = options.s3_endpoint or backing.s3_endpoint  # type: ignore[union-attr]
+        s3_keys = None
+        if runtime.services is not None and runtime.services.s3_endpoint:
+            s3_keys = (runtime.services.s3_access_key, runtime.services.s3_secret_key)
+        apply_environment(options, runtime.dynamodb_endpoint, runtime.s3_endpoint, runtime.management_endpoint,
+                          s3_keys)
         app_module = _prepare_app(runtime)
         from chalicelib.core.settings import get_settings
-        from infrastructure.local_gateway.streams import pollers_for
+        from infrastructure.local_gateway.streams import CheckpointStore, pollers_for
 
         settings = get_settings()
+        if local and options.data_dir is not None:
+            checkpoints = CheckpointStore(options.data_dir / "stream-checkpoints.json")
         runtime.pollers = pollers_for(
             app_module.app, app_module, runtime.dynamodb_endpoint, settings.region, options.poll_interval,
             "TRIM_HORIZON" if options.stream_start == "trim_horizon" else "LATEST",
             housekeeping=EmbeddedMoto.prune_shard_iterators if runtime.moto and not options.dynamodb_endpoint
             else None,
+            checkpoints=checkpoints,
         )
         asyncio.run(_serve(runtime, app_module, sock))
     except KeyboardInterrupt:
         pass
+    except services.ServiceError as exc:
+        print(f"\n{exc}", file=sys.stderr, flush=True)
+        return 1
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for poller in runtime.pollers:
             poller.stopping.set()
         for poller in runtime.pollers:
             poller.stop()
+        if checkpoints is not None:
+            checkpoints.flush()
         log.debug("stream pollers stopped")
         if runtime.moto:
             runtime.moto.stop()
         sock.close()
+        if runtime.services is not None:
+            runtime.services.stop()
+        if local and options.data_dir is not None:
+            services.unregister_gateway(options.data_dir)
         log.info("stopped")
     return 0

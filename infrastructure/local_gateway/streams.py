@@ -5,22 +5,35 @@ Like Lambda's event source mapping (with ``ReportBatchItemFailures``):
 * one poller thread per ``@app.on_dynamodb_record`` handler; the handler runs in that thread;
 * the table is the one named in the handler's (placeholder) ``stream_arn``; its real stream
   comes from ``DescribeTable(LatestStreamArn)`` on the configured endpoint;
-* shards present at start begin at ``LATEST`` (or ``TRIM_HORIZON`` with ``--stream-start
-  trim_horizon``); shards (or streams) found later begin at ``TRIM_HORIZON``; a child shard
-  waits until its parent is read to the end;
+* shards without a saved checkpoint begin at ``TRIM_HORIZON`` (or ``LATEST`` with
+  ``--stream-start latest``; shards found later always at ``TRIM_HORIZON``); a child shard
+  waits until its parent is handled to the end;
+* the position survives a restart of the gateway (as the event source mapping's does a
+  restart of the function): with a :class:`CheckpointStore` (``<data>/stream-checkpoints.json``)
+  each shard resumes after the last record handled — records in between are delivered at
+  least once, never skipped;
+* records are read ahead of the handler into a per-shard buffer (as Lambda's pollers do), so
+  a slow or failing handler shows up as **iterator age**: how long the oldest record read but
+  not yet handled has waited (``/__local/info``; a warning past :data:`LAG_WARNING_SECONDS`).
+  It is measured from when the gateway read the record: DynamoDB Local truncates
+  ``ApproximateCreationDateTime`` to the minute;
 * a ``batchItemFailures`` answer checkpoints before the lowest failed sequence number and
-  retries from there; an exception retries the whole batch; both with backoff, at most
-  ``MAX_RETRIES`` times, then the rest of that batch is logged and skipped.
+  retries from there; an exception retries the whole batch; both with exponential backoff,
+  at most ``MAX_RETRIES`` times (the template's ``MaximumRetryAttempts``), then every record
+  given up is logged (event id, keys, sequence number — never the contents) and skipped.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -30,10 +43,13 @@ from chalice.local import LambdaContext
 
 from infrastructure.local_gateway.config import log
 
-MAX_RETRIES = 3
-BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+MAX_RETRIES = 5  # as MaximumRetryAttempts of the fan-out event sources in template.yaml
+BACKOFF_SECONDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 DISCOVER_EVERY = 2.0
 ERROR_BACKOFF = 1.0
+READ_LIMIT = 1000  # GetRecords' maximum
+MAX_BUFFERED = 5000  # records read ahead per shard
+LAG_WARNING_SECONDS = 5.0
 _TABLE_IN_ARN = re.compile(r":table/([^/]+)/stream/")
 
 
@@ -45,15 +61,78 @@ def table_from_stream_arn(arn: str) -> str:
     return match.group(1)
 
 
+def _seq(value: str | None) -> int:
+    """DynamoDB stream sequence numbers are decimal strings; compare them as numbers."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+class CheckpointStore:
+    """Per stream and shard, the last sequence number handled; kept in one JSON file.
+
+    Written at most every ``flush_every`` seconds (and at stop): after a ``kill -9`` the few
+    records handled since the last write are delivered again (at least once, like Lambda)."""
+
+    def __init__(self, path: Path, flush_every: float = 0.25) -> None:
+        self.path = path
+        self.flush_every = flush_every
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._last_flush = 0.0
+        try:
+            self._data: dict[str, dict[str, str]] = dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            self._data = {}
+
+    def get(self, stream_arn: str, shard_id: str) -> str | None:
+        with self._lock:
+            return self._data.get(stream_arn, {}).get(shard_id)
+
+    def set(self, stream_arn: str, shard_id: str, sequence_number: str) -> None:
+        with self._lock:
+            self._data.setdefault(stream_arn, {})[shard_id] = sequence_number
+            self._dirty = True
+        if time.monotonic() - self._last_flush >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            if not self._dirty:
+                return
+            text = json.dumps(self._data, indent=0)
+            self._dirty = False
+            self._last_flush = time.monotonic()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(self.path)
+
+
+@dataclass
+class _Pending:
+    record: dict[str, Any]  # Lambda-shaped
+    seen: float  # time.time() when GetRecords returned it
+
+
 @dataclass
 class _Shard:
     shard_id: str
     parent_id: str | None
     start_type: str  # LATEST | TRIM_HORIZON (before the first checkpoint)
     iterator: str | None = None
-    checkpoint: str | None = None  # last sequence number handled (or skipped)
-    finished: bool = False
-    next_poll: float = 0.0
+    checkpoint: str | None = None  # last sequence number handled (or given up)
+    read_position: str | None = None  # last sequence number read into the buffer
+    buffer: deque[_Pending] = field(default_factory=deque)
+    read_done: bool = False  # the shard is closed and read to its end
+    next_read: float = 0.0
+    attempts: int = 0  # failed invocations of the batch at the head of the buffer
+    retry_at: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.read_done and not self.buffer
 
 
 def _error_code(exc: Exception) -> str:
@@ -65,7 +144,8 @@ class StreamPoller(threading.Thread):
 
     def __init__(self, handler: Callable[..., Any], name: str, stream_arn: str, batch_size: int,
                  endpoint: str | None, region: str, poll_interval: float = 0.15,
-                 start_existing: str = "LATEST", housekeeping: Callable[[], None] | None = None) -> None:
+                 start_existing: str = "TRIM_HORIZON", housekeeping: Callable[[], None] | None = None,
+                 checkpoints: CheckpointStore | None = None) -> None:
         super().__init__(name=f"stream-{name}", daemon=True)
         self.handler = handler
         self.function_name = name
@@ -75,15 +155,22 @@ class StreamPoller(threading.Thread):
         self.poll_interval = poll_interval
         self.start_existing = start_existing.upper()
         self.housekeeping = housekeeping
+        self.checkpoints = checkpoints
         self.stopping = threading.Event()
         self.stream_arn: str | None = None
         self.shards: dict[str, _Shard] = {}
         self.batches = 0
         self.records = 0
-        self._started_at_stream: str | None = None
+        self.given_up = 0
+        self.iterator_age_ms = 0  # Lambda's IteratorAge: the last batch's last record when handed over
+        self.max_iterator_age_ms = 0
+        self.oldest_pending_ms = 0  # now: the oldest record read and not handled yet
+        self.pending = 0
+        self.lag_warnings = 0
+        self.last_error = ""
+        self._lagging = False
         self._first_discovery_done = False
-        self._last_error = ""
-        cfg = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 2})
+        cfg = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
         self._ddb = boto3.session.Session().client("dynamodb", endpoint_url=endpoint, region_name=region,
                                                    config=cfg)
         self._streams = boto3.session.Session().client("dynamodbstreams", endpoint_url=endpoint,
@@ -94,12 +181,15 @@ class StreamPoller(threading.Thread):
         self.stopping.set()
         if self.is_alive():
             self.join(timeout)
+        if self.checkpoints is not None:
+            self.checkpoints.flush()
 
     def run(self) -> None:
         last_discovery = 0.0
         last_housekeeping = time.monotonic()
         while not self.stopping.is_set():
             now = time.monotonic()
+            busy = False
             try:
                 if self.stream_arn is None or now - last_discovery >= DISCOVER_EVERY:
                     last_discovery = now
@@ -107,20 +197,58 @@ class StreamPoller(threading.Thread):
                 for shard in list(self.shards.values()):
                     if self.stopping.is_set():
                         break
-                    if self._ready(shard, time.monotonic()):
-                        self._poll(shard)
+                    if self._readable(shard, time.monotonic()):
+                        busy |= self._read(shard)
+                for shard in list(self.shards.values()):
+                    if self.stopping.is_set():
+                        break
+                    if self._deliverable(shard, time.monotonic()):
+                        self._deliver(shard)
+                        busy = True
                 if self.housekeeping and now - last_housekeeping > 30:
                     last_housekeeping = now
                     self.housekeeping()
+                if self.checkpoints is not None:
+                    self.checkpoints.flush()
             except Exception as exc:  # noqa: BLE001 - the poller must survive anything
                 self._warn(f"stream poller error: {exc}")
                 self.stopping.wait(ERROR_BACKOFF)
-            self.stopping.wait(self.poll_interval)
+            self._measure()
+            if not busy:
+                self.stopping.wait(self.poll_interval)
 
     def _warn(self, message: str) -> None:
-        if message != self._last_error:  # one line per distinct problem, not one per poll
+        if message != self.last_error:  # one line per distinct problem, not one per poll
             log.warning("%s (%s)", message, self.table)
-            self._last_error = message
+            self.last_error = message
+
+    # ----------------------------------------------------------------- iterator age
+    def _measure(self) -> None:
+        now = time.time()
+        oldest = min((s.buffer[0].seen for s in self.shards.values() if s.buffer), default=None)
+        self.pending = sum(len(s.buffer) for s in self.shards.values())
+        self.oldest_pending_ms = int((now - oldest) * 1000) if oldest is not None else 0
+        self.max_iterator_age_ms = max(self.max_iterator_age_ms, self.oldest_pending_ms)
+        if self.oldest_pending_ms > LAG_WARNING_SECONDS * 1000 and not self._lagging:
+            self._lagging = True
+            self.lag_warnings += 1
+            failing = any(s.attempts for s in self.shards.values())
+            log.warning("stream %s → %s: a record has waited %.1f s (iterator age), %d waiting; %s",
+                        self.table, self.function_name, self.oldest_pending_ms / 1000, self.pending,
+                        "the handler keeps failing" if failing else "the handler is behind")
+        elif self._lagging and self.oldest_pending_ms < LAG_WARNING_SECONDS * 500:
+            self._lagging = False
+            log.info("stream %s → %s caught up (iterator age %.1f s)", self.table, self.function_name,
+                     self.oldest_pending_ms / 1000)
+
+    def info(self) -> dict[str, Any]:
+        """What ``/__local/info`` shows for this event source."""
+        return {"function": self.function_name, "table": self.table, "stream_arn": self.stream_arn,
+                "shards": len(self.shards), "batches": self.batches, "records": self.records,
+                "pending_records": self.pending, "iterator_age_ms": self.iterator_age_ms,
+                "oldest_pending_ms": self.oldest_pending_ms, "max_iterator_age_ms": self.max_iterator_age_ms,
+                "lag_warnings": self.lag_warnings, "records_given_up": self.given_up,
+                "last_error": self.last_error or None}
 
     # ----------------------------------------------------------------- discovery
     def _discover(self) -> None:
@@ -152,52 +280,77 @@ class StreamPoller(threading.Thread):
             for raw in desc.get("Shards", []):
                 shard_id = raw["ShardId"]
                 if shard_id not in self.shards:
-                    self.shards[shard_id] = _Shard(shard_id, raw.get("ParentShardId"), start_type)
-                    log.debug("stream %s: shard %s from %s", self.table, shard_id, start_type)
+                    shard = _Shard(shard_id, raw.get("ParentShardId"), start_type)
+                    if self.checkpoints is not None:
+                        shard.checkpoint = self.checkpoints.get(arn, shard_id)
+                    self.shards[shard_id] = shard
+                    log.debug("stream %s: shard %s from %s", self.table, shard_id,
+                              f"after {shard.checkpoint}" if shard.checkpoint else start_type)
             last = desc.get("LastEvaluatedShardId")
             if not last:
                 break
             kwargs["ExclusiveStartShardId"] = last
-        self._last_error = ""
+        if self.last_error.startswith("cannot describe"):
+            self.last_error = ""
 
-    def _ready(self, shard: _Shard, now: float) -> bool:
-        if shard.finished or now < shard.next_poll:
-            return False
+    def _parent_done(self, shard: _Shard) -> bool:
         parent = self.shards.get(shard.parent_id or "")
         return parent is None or parent.finished
 
-    # ----------------------------------------------------------------- polling
+    def _readable(self, shard: _Shard, now: float) -> bool:
+        return (not shard.read_done and now >= shard.next_read and len(shard.buffer) < MAX_BUFFERED
+                and self._parent_done(shard))
+
+    def _deliverable(self, shard: _Shard, now: float) -> bool:
+        return bool(shard.buffer) and now >= shard.retry_at and self._parent_done(shard)
+
+    # ----------------------------------------------------------------- reading
     def _iterator(self, shard: _Shard) -> str:
         kwargs: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard.shard_id}
-        if shard.checkpoint:
-            kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=shard.checkpoint)
+        position = shard.read_position or shard.checkpoint
+        if position:
+            kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=position)
         else:
             kwargs["ShardIteratorType"] = shard.start_type
         return str(self._streams.get_shard_iterator(**kwargs)["ShardIterator"])
 
-    def _poll(self, shard: _Shard) -> None:
+    def _read(self, shard: _Shard) -> bool:
+        """One GetRecords into the shard's buffer; True when records came."""
         try:
             if shard.iterator is None:
                 shard.iterator = self._iterator(shard)
-            resp = self._streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+            resp = self._streams.get_records(ShardIterator=shard.iterator, Limit=READ_LIMIT)
         except (ClientError, BotoCoreError) as exc:
             code = _error_code(exc)
             if code == "TrimmedDataAccessException":
-                shard.checkpoint, shard.start_type = None, "TRIM_HORIZON"
+                log.warning("stream %s: shard %s trimmed past the checkpoint; reading from TRIM_HORIZON",
+                            self.table, shard.shard_id)
+                shard.read_position = shard.checkpoint = None
+                shard.start_type = "TRIM_HORIZON"
             elif code == "ResourceNotFoundException":
                 self.stream_arn = None  # rediscover
             elif code != "ExpiredIteratorException":
                 self._warn(f"GetRecords failed: {code or exc}")
-                shard.next_poll = time.monotonic() + ERROR_BACKOFF
-            shard.iterator = None  # next time: a fresh iterator from the checkpoint
-            return
-        records = resp.get("Records") or []
-        if records:
-            self._deliver(shard, records)
+                shard.next_read = time.monotonic() + ERROR_BACKOFF
+            shard.iterator = None  # next time: a fresh iterator from the read position
+            return False
+        if self.last_error.startswith("GetRecords failed"):
+            log.info("stream %s readable again", self.table)
+            self.last_error = ""
+        seen = time.time()
+        # never the same record twice in the buffer (a re-read after a trimmed or reset iterator)
+        floor = max(_seq(shard.read_position), _seq(shard.checkpoint),
+                    _seq(shard.buffer[-1].record["dynamodb"].get("SequenceNumber")) if shard.buffer else 0)
+        fresh = [r for r in resp.get("Records") or [] if _seq(r.get("dynamodb", {}).get("SequenceNumber")) > floor]
+        for record in fresh:
+            shard.buffer.append(_Pending(self.lambda_record(record), seen))
+        if fresh:
+            shard.read_position = fresh[-1]["dynamodb"]["SequenceNumber"]
         shard.iterator = resp.get("NextShardIterator")
         if shard.iterator is None:
-            shard.finished = True
+            shard.read_done = True
             log.debug("stream %s: shard %s closed and read", self.table, shard.shard_id)
+        return bool(fresh)
 
     # ----------------------------------------------------------------- invocation
     def lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
@@ -232,40 +385,61 @@ class StreamPoller(threading.Thread):
             indices.append(positions[ident])
         return min(indices)
 
-    def _deliver(self, shard: _Shard, records: list[dict[str, Any]]) -> None:
-        batch = [self.lambda_record(r) for r in records]
-        attempt = 0
-        while batch:
-            self.batches += 1
-            context = LambdaContext(function_name=self.function_name, memory_size=256, max_runtime_ms=60_000)
-            try:
-                response = self.handler({"Records": batch}, context)
-                failed = self._failed_index(batch, response)
-            except Exception:  # noqa: BLE001 - a crashed invocation retries the whole batch
-                log.exception("stream handler %s raised; retrying the batch", self.function_name)
-                failed = 0
-            done = batch if failed is None else batch[:failed]
-            if done:
-                self.records += len(done)
-                shard.checkpoint = done[-1]["dynamodb"]["SequenceNumber"]
-            if failed is None:
-                return
-            batch = batch[failed:]
-            if attempt >= MAX_RETRIES or self.stopping.is_set():
-                log.error("stream handler %s: giving up on %d record(s) from sequence number %s after %d "
-                          "retries", self.function_name, len(batch), batch[0]["dynamodb"]["SequenceNumber"],
-                          attempt)
-                shard.checkpoint = batch[-1]["dynamodb"]["SequenceNumber"]
-                return
-            delay = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS) - 1)]
-            attempt += 1
-            log.warning("stream handler %s: retry %d/%d of %d record(s) in %.1fs", self.function_name,
-                        attempt, MAX_RETRIES, len(batch), delay)
-            self.stopping.wait(delay)
+    def _handled(self, shard: _Shard, count: int) -> None:
+        last = None
+        for _ in range(count):
+            last = shard.buffer.popleft()
+        if last is not None:
+            shard.checkpoint = last.record["dynamodb"]["SequenceNumber"]
+            if self.checkpoints is not None and self.stream_arn:
+                self.checkpoints.set(self.stream_arn, shard.shard_id, shard.checkpoint)
+
+    def _deliver(self, shard: _Shard) -> None:
+        """Invoke the handler once with the batch at the head of the shard's buffer."""
+        pending = [shard.buffer[i] for i in range(min(self.batch_size, len(shard.buffer)))]
+        batch = [p.record for p in pending]
+        self.batches += 1
+        handed = time.time()
+        self.iterator_age_ms = int((handed - pending[-1].seen) * 1000)
+        self.max_iterator_age_ms = max(self.max_iterator_age_ms, int((handed - pending[0].seen) * 1000))
+        context = LambdaContext(function_name=self.function_name, memory_size=256, max_runtime_ms=60_000)
+        try:
+            response = self.handler({"Records": batch}, context)
+            failed = self._failed_index(batch, response)
+        except Exception:  # noqa: BLE001 - a crashed invocation retries the whole batch
+            log.exception("stream handler %s raised; retrying the batch", self.function_name)
+            failed = 0
+        done = len(batch) if failed is None else failed
+        if done:
+            self.records += done
+            self._handled(shard, done)
+            shard.attempts = 0
+        if failed is None:
+            return
+        remaining = batch[failed:]
+        if shard.attempts >= MAX_RETRIES or self.stopping.is_set():
+            if self.stopping.is_set():
+                return  # not handled: the checkpoint stays before it, the next start retries it
+            for record in remaining:
+                change = record["dynamodb"]
+                log.error("stream handler %s: gave up on record %s (%s, keys %s, sequence number %s) after %d "
+                          "retries", self.function_name, record.get("eventID"), record.get("eventName"),
+                          json.dumps(change.get("Keys"), ensure_ascii=False, separators=(",", ":")),
+                          change.get("SequenceNumber"), shard.attempts)
+            self.given_up += len(remaining)
+            self._handled(shard, len(remaining))
+            shard.attempts = 0
+            return
+        delay = BACKOFF_SECONDS[min(shard.attempts, len(BACKOFF_SECONDS) - 1)]
+        shard.attempts += 1
+        shard.retry_at = time.monotonic() + delay
+        log.warning("stream handler %s: retry %d/%d of %d record(s) in %.1fs", self.function_name,
+                    shard.attempts, MAX_RETRIES, len(remaining), delay)
 
 
 def pollers_for(app: Any, app_module: Any, endpoint: str | None, region: str, poll_interval: float,
-                start_existing: str, housekeeping: Callable[[], None] | None = None) -> list[StreamPoller]:
+                start_existing: str, housekeeping: Callable[[], None] | None = None,
+                checkpoints: CheckpointStore | None = None) -> list[StreamPoller]:
     """One poller per ``@app.on_dynamodb_record`` handler of ``app``."""
     from chalice.app import DynamoDBEventConfig
 
@@ -275,5 +449,5 @@ def pollers_for(app: Any, app_module: Any, endpoint: str | None, region: str, po
             continue
         handler = getattr(app_module, source.name)
         pollers.append(StreamPoller(handler, source.name, source.stream_arn, source.batch_size, endpoint,
-                                    region, poll_interval, start_existing, housekeeping))
+                                    region, poll_interval, start_existing, housekeeping, checkpoints))
     return pollers
