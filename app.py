@@ -16,6 +16,7 @@ from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
+from chalicelib.core.openapi import bp as openapi_routes
 from chalicelib.core.settings import load_settings
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.messaging import fanout
@@ -37,6 +38,7 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(room_routes)
 app.register_blueprint(message_routes)
 app.register_blueprint(file_routes)
+app.register_blueprint(openapi_routes)
 
 
 # ------------------------------------------------------------------------------ WebSocket

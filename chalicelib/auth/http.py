@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -13,16 +12,11 @@ from chalicelib.auth.service import authenticate_bearer
 from chalicelib.core.http import route
 
 
+def caller(request: Any) -> Principal:
+    """The bearer token's principal (``Unauthorized`` otherwise)."""
+    return authenticate_bearer(request.headers.get("authorization"))
+
+
 def authed_route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """:func:`chalicelib.core.http.route` for callers with a bearer token: ``view(principal, **path_params)``."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def with_principal(**kwargs: Any) -> Any:
-            principal: Principal = authenticate_bearer(bp.current_request.headers.get("authorization"))
-            return view(principal, **kwargs)
-
-        route(bp, path, **options)(with_principal)
-        return view
-
-    return decorator
+    """:func:`chalicelib.core.http.route` for callers with a bearer token: ``view(principal, ...)``."""
+    return route(bp, path, authenticate=caller, **options)

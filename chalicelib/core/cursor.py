@@ -16,6 +16,11 @@ from typing import Any
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.keys import signing_key
 
+# An opaque cursor as the API accepts it: base64url payload "." base64url signature (ASCII only,
+# bounded), so a query string stays far below API Gateway's URL limits.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{1,100}$"
+CURSOR_MAX = 2101
+
 
 def _sign(payload: bytes) -> str:
     mac = hmac.new(signing_key().encode(), payload, hashlib.sha256).digest()[:16]

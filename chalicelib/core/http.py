@@ -1,9 +1,11 @@
-"""REST edge helpers: one error mapping, pydantic validation of bodies and query strings."""
+"""REST edge helpers: the route decorator (validation, one error path, the operation registry
+the OpenAPI document is generated from), pydantic validation of bodies and query strings."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from chalice import Blueprint, Response
@@ -56,20 +58,59 @@ def parse_query(request: Any, model: type[M]) -> M:
     return validate(model, dict(request.query_params or {}))
 
 
-def route(bp: Blueprint, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``bp.route`` whose view answers every failure in the contract's error shape."""
+@dataclass(frozen=True)
+class Operation:
+    """One REST operation as registered (the OpenAPI document is generated from these)."""
+
+    path: str
+    method: str
+    name: str
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    status: int
+    authenticated: bool
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(bp: Blueprint, path: str, *, methods: list[str], body: type[BaseModel] | None = None,
+          query: type[BaseModel] | None = None, status: int = 200,
+          authenticate: Callable[[Any], Any] | None = None, documented: bool = True,
+          **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a REST operation: ``bp.route`` plus the contract around the view.
+
+    In order: ``authenticate(request)`` (its result is the view's first argument), the JSON
+    body validated with ``body`` (keyword ``body``), the query string with ``query`` (keyword
+    ``query``), the view; its result is answered with ``status`` (204: no body). Every failure
+    goes through the one error path and is answered in the contract's error shape.
+    """
     options.setdefault("content_types", ANY_CONTENT)
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(**kwargs: Any) -> Any:
             try:
-                return view(**kwargs)
+                request = bp.current_request
+                args = [authenticate(request)] if authenticate is not None else []
+                if body is not None:
+                    kwargs["body"] = parse_body(request, body)
+                if query is not None:
+                    kwargs["query"] = parse_query(request, query)
+                result = view(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - the contract forbids Chalice's own 500 shape
                 return error_response(to_app_error(exc, path=path))
+            if status == 204:
+                return no_content()
+            return Response(body=result, status_code=status) if status != 200 else result
 
-        bp.route(path, **options)(wrapped)
-        return wrapped
+        bp.route(path, methods=methods, **options)(wrapped)
+        summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().split("\n")[0]
+        for method in methods if documented else []:
+            OPERATIONS.append(Operation(path, method.upper(), view.__name__, summary, body, query, status,
+                                        authenticate is not None))
+        return view
 
     return decorator
 

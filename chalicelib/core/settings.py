@@ -94,6 +94,7 @@ class Settings:
     connection_ttl: int = setting("CONNECTION_TTL", default=3 * 3600, parse=_int)
     # http
     cors_allow_origin: str = setting("CORS_ALLOW_ORIGIN", default="")
+    api_reference: bool = setting("API_REFERENCE", default=False, parse=_bool)  # GET /api/reference (development)
     # files (S3 on AWS, or any S3-compatible store: MinIO, SeaweedFS)
     files_bucket: str = setting("FILES_BUCKET", default="incident-dev-files")
     s3_endpoint: str | None = setting("S3_ENDPOINT", default=None, parse=_optional)  # server side (None: AWS)

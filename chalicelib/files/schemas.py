@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
+
 Kind = Literal["image", "document"]
 
 
@@ -71,5 +73,5 @@ class ListFiles(Strict):
     """Query string of ``GET /api/rooms/{room_id}/files``."""
 
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=4096)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
     type: Kind | None = None

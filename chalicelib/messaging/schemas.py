@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
 from chalicelib.core.errors import ValidationFailed
 from chalicelib.core.text import clean_text
 
@@ -123,7 +124,7 @@ class SearchQuery(BaseModel):
     q: str = Field(min_length=1, max_length=100)
     room_id: str | None = Field(default=None, pattern=UUID_PATTERN)
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
 
 
 class IncidentDataQuery(BaseModel):
@@ -139,4 +140,4 @@ class AuditQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     limit: int = Field(default=50, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)

@@ -1,85 +1,91 @@
-"""REST routes of rooms, members and templates (thin: validate, call, answer)."""
+"""REST routes of rooms, members and templates (thin: declare, call the service)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.auth.http import authed_route
 from chalicelib.auth.principal import Principal
-from chalicelib.core.http import no_content, parse_body, parse_query
 from chalicelib.rooms import members, schemas, service, templates
 
 bp = Blueprint(__name__)
 
 
-@authed_route(bp, "/rooms", methods=["GET"])
-def list_rooms(principal: Principal) -> dict[str, Any]:
-    return service.list_rooms(principal, parse_query(bp.current_request, schemas.ListRooms))
+@authed_route(bp, "/rooms", methods=["GET"], query=schemas.ListRooms)
+def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]:
+    """The caller's rooms (administrators: every room), newest activity first."""
+    return service.list_rooms(principal, query)
 
 
-@authed_route(bp, "/rooms", methods=["POST"])
-def create_room(principal: Principal) -> Response:
-    room = service.create_room(principal, parse_body(bp.current_request, schemas.CreateRoom))
-    return Response(body=room, status_code=201)
+@authed_route(bp, "/rooms", methods=["POST"], body=schemas.CreateRoom, status=201)
+def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any]:
+    """Open an incident room; the caller is its OWNER."""
+    return service.create_room(principal, body)
 
 
 @authed_route(bp, "/rooms/{room_id}", methods=["GET"])
 def get_room(principal: Principal, room_id: str) -> dict[str, Any]:
+    """A room with the caller's role."""
     return service.get_room(room_id, principal)
 
 
-@authed_route(bp, "/rooms/{room_id}", methods=["PATCH"])
-def update_room(principal: Principal, room_id: str) -> dict[str, Any]:
-    return service.update_room(room_id, principal, parse_body(bp.current_request, schemas.UpdateRoom))
+@authed_route(bp, "/rooms/{room_id}", methods=["PATCH"], body=schemas.UpdateRoom)
+def update_room(principal: Principal, room_id: str, body: schemas.UpdateRoom) -> dict[str, Any]:
+    """Change a room (EDITOR: status and severity; OWNER: anything)."""
+    return service.update_room(room_id, principal, body)
 
 
-@authed_route(bp, "/rooms/{room_id}", methods=["DELETE"])
-def archive_room(principal: Principal, room_id: str) -> Response:
+@authed_route(bp, "/rooms/{room_id}", methods=["DELETE"], status=204)
+def archive_room(principal: Principal, room_id: str) -> None:
+    """Archive a room (nothing is deleted)."""
     service.archive_room(room_id, principal)
-    return no_content()
 
 
 @authed_route(bp, "/rooms/{room_id}/members", methods=["GET"])
 def list_members(principal: Principal, room_id: str) -> dict[str, Any]:
+    """Members with their roles and online state."""
     return members.list_members(room_id, principal)
 
 
-@authed_route(bp, "/rooms/{room_id}/members", methods=["POST"])
-def add_member(principal: Principal, room_id: str) -> Response:
-    member = members.add_member(room_id, principal, parse_body(bp.current_request, schemas.AddMember))
-    return Response(body=member, status_code=201)
+@authed_route(bp, "/rooms/{room_id}/members", methods=["POST"], body=schemas.AddMember, status=201)
+def add_member(principal: Principal, room_id: str, body: schemas.AddMember) -> dict[str, Any]:
+    """Add a known user with a role (OWNER)."""
+    return members.add_member(room_id, principal, body)
 
 
-@authed_route(bp, "/rooms/{room_id}/members/{user_id}", methods=["PATCH"])
-def change_role(principal: Principal, room_id: str, user_id: str) -> dict[str, Any]:
-    return members.change_role(room_id, principal, user_id, parse_body(bp.current_request, schemas.ChangeRole))
+@authed_route(bp, "/rooms/{room_id}/members/{user_id}", methods=["PATCH"], body=schemas.ChangeRole)
+def change_role(principal: Principal, room_id: str, user_id: str, body: schemas.ChangeRole) -> dict[str, Any]:
+    """Change a member's role (OWNER; a room keeps an OWNER)."""
+    return members.change_role(room_id, principal, user_id, body)
 
 
-@authed_route(bp, "/rooms/{room_id}/members/{user_id}", methods=["DELETE"])
-def remove_member(principal: Principal, room_id: str, user_id: str) -> Response:
+@authed_route(bp, "/rooms/{room_id}/members/{user_id}", methods=["DELETE"], status=204)
+def remove_member(principal: Principal, room_id: str, user_id: str) -> None:
+    """Remove a member (OWNER) or leave (oneself)."""
     members.remove_member(room_id, principal, user_id)
-    return no_content()
 
 
 @authed_route(bp, "/room-templates", methods=["GET"])
 def list_templates(principal: Principal) -> dict[str, Any]:
+    """Room templates."""
     return templates.list_templates()
 
 
-@authed_route(bp, "/room-templates", methods=["POST"])
-def create_template(principal: Principal) -> Response:
-    body = templates.create_template(principal, parse_body(bp.current_request, schemas.CreateTemplate))
-    return Response(body=body, status_code=201)
+@authed_route(bp, "/room-templates", methods=["POST"], body=schemas.CreateTemplate, status=201)
+def create_template(principal: Principal, body: schemas.CreateTemplate) -> dict[str, Any]:
+    """Create a template (administrators)."""
+    return templates.create_template(principal, body)
 
 
-@authed_route(bp, "/room-templates/{template_id}", methods=["PATCH"])
-def update_template(principal: Principal, template_id: str) -> dict[str, Any]:
-    return templates.update_template(principal, template_id, parse_body(bp.current_request, schemas.UpdateTemplate))
+@authed_route(bp, "/room-templates/{template_id}", methods=["PATCH"], body=schemas.UpdateTemplate)
+def update_template(principal: Principal, template_id: str, body: schemas.UpdateTemplate) -> dict[str, Any]:
+    """Change a template (administrators)."""
+    return templates.update_template(principal, template_id, body)
 
 
-@authed_route(bp, "/room-templates/{template_id}", methods=["DELETE"])
-def delete_template(principal: Principal, template_id: str) -> Response:
+@authed_route(bp, "/room-templates/{template_id}", methods=["DELETE"], status=204)
+def delete_template(principal: Principal, template_id: str) -> None:
+    """Delete a template (administrators)."""
     templates.delete_template(principal, template_id)
-    return no_content()

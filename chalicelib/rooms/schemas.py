@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
 from chalicelib.core.text import clean_name, clean_text
 
 IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage", "safety", "other"]
@@ -71,7 +72,7 @@ class ListRooms(Strict):
     """Query string of ``GET /api/rooms``."""
 
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=4096)
+    cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
     status: Status | None = None
     incident_type: IncidentType | None = None
     severity: Severity | None = None

@@ -129,7 +129,7 @@ def build_web_app(runtime: Runtime, app_module: Any) -> tuple[web.Application, A
 
     web_app = web.Application(client_max_size=10 * 1024 * 1024)
     web_app.router.add_route("*", "/api", rest.handle)
-    web_app.router.add_route("*", "/api/{tail:.*}", rest.handle)
+    web_app.router.add_route("*", r"/api/{tail:[\s\S]*}", rest.handle)  # any byte, newlines too
     web_app.router.add_get("/ws", sockets.handle)
     web_app.router.add_get("/ws/{room_id}", sockets.handle)
     web_app.router.add_route("*", "/@connections/{connection_id}", sockets.management)
