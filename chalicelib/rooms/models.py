@@ -51,6 +51,9 @@ class RoomModel(Model):
     resolution_note = UnicodeAttribute(null=True)
     archived_at = UnicodeAttribute(null=True)
     member_count = NumberAttribute(default=0)
+    # OWNERs of the room, changed in the same transaction as their memberships, so two owners
+    # demoting each other at once cannot leave a room without one (absent on older rooms)
+    owner_count = NumberAttribute(null=True)
     template_id = UnicodeAttribute(null=True)
     search_text = UnicodeAttribute(default="")
     all_partition = UnicodeAttribute(default="room")

@@ -86,6 +86,7 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
     for member in (template.default_members if template else []):
         members.setdefault(member.user_id, member.role)
     room.member_count = len(members)
+    room.owner_count = sum(1 for role in members.values() if role == "OWNER")
     with transaction() as tx:
         tx.save(room, condition=RoomModel.room_id.does_not_exist())
         for user_id, role in members.items():
