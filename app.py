@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from chalice import Chalice, CORSConfig
-from chalice.app import DynamoDBEvent, WebsocketEvent
+from chalice import Chalice, CORSConfig, Rate
+from chalice.app import CloudWatchEvent, DynamoDBEvent, WebsocketEvent
 
 from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
@@ -21,7 +21,10 @@ from chalicelib.core.settings import load_settings
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.messaging import fanout
 from chalicelib.messaging.routes import bp as message_routes
+from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.realtime import service as realtime
+from chalicelib.response.routes import bp as response_routes
+from chalicelib.rooms import escalation
 from chalicelib.rooms import fanout as room_fanout
 from chalicelib.rooms.routes import bp as room_routes
 
@@ -38,6 +41,8 @@ app.register_blueprint(auth_routes)
 app.register_blueprint(room_routes)
 app.register_blueprint(message_routes)
 app.register_blueprint(file_routes)
+app.register_blueprint(notification_routes)
+app.register_blueprint(response_routes)
 app.register_blueprint(openapi_routes)
 
 
@@ -84,6 +89,13 @@ def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Memberships stream → the affected user's connections (live room lists)."""
     return room_fanout.handle_batch(event.to_dict(), event.context)
+
+
+# ------------------------------------------------------------------------ scheduled
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="escalate")
+def escalate(event: CloudWatchEvent) -> dict[str, int]:
+    """Every minute (EventBridge): fire the escalation steps that are due."""
+    return escalation.run_due()
 
 
 # Every invocation (REST, WebSocket and stream handlers alike): the models bound to the

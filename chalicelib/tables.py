@@ -18,6 +18,8 @@ from chalicelib.core import db
 from chalicelib.core.settings import Settings
 from chalicelib.files.models import FileModel
 from chalicelib.messaging.models import AuditModel, IncidentPointModel, SearchTermModel
+from chalicelib.notifications.models import NotificationKeyModel, NotificationModel
+from chalicelib.response.models import PolicyModel, RosterModel
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.models import ClientIdModel, MessageModel
 
@@ -28,6 +30,8 @@ MODELS: tuple[type[Model], ...] = (
     ConnectionModel, SubscriptionModel,
     # timeline
     MessageModel, ClientIdModel,
+    # notifications, the response loop
+    NotificationModel, NotificationKeyModel, PolicyModel, RosterModel,
     # rooms
     RoomModel, MembershipModel, TemplateModel,
     # files

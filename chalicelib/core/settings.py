@@ -92,6 +92,8 @@ class Settings:
     websocket_stage: str = setting("WEBSOCKET_STAGE", default="api")
     ws_management_endpoint: str = setting("WS_MANAGEMENT_ENDPOINT", default="", aws=False)
     connection_ttl: int = setting("CONNECTION_TTL", default=3 * 3600, parse=_int)
+    # the response loop
+    plant_timezone: str = setting("PLANT_TIMEZONE", default="Asia/Taipei")  # rosters' shift times
     # http
     cors_allow_origin: str = setting("CORS_ALLOW_ORIGIN", default="")
     api_reference: bool = setting("API_REFERENCE", default=False, parse=_bool)  # GET /api/reference (development)

@@ -15,6 +15,7 @@ from chalicelib.auth import users
 from chalicelib.connections.delivery import deliver_to_room, deliver_to_user
 from chalicelib.core.streams import process_stream_batch
 from chalicelib.messaging import reports, search
+from chalicelib.notifications import service as notifications
 from chalicelib.rooms import access
 from chalicelib.timeline.models import MessageModel
 from chalicelib.timeline.views import message_view, reaction_sets, system_frame
@@ -71,6 +72,9 @@ def handle_record(record: dict[str, Any]) -> None:
                   **_mention_context(room_id, first["message"]["sender_id"])}
         for user_id in first["message"]["mentions"]:
             deliver_to_user(user_id, notice)
+        text = first["message"]["content"] if isinstance(first["message"]["content"], str) else ""
+        notifications.notify(first["message"]["mentions"], "mention", f"mention:{first['message']['message_id']}",
+                             room_id, notice["room_title"], f"{notice['sender_name']}: {text[:200]}")
 
 
 def _mention_context(room_id: str, sender_id: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from chalicelib.core import clock
 from chalicelib.core.streams import process_stream_batch
 from chalicelib.rooms.models import MembershipModel
 
-LISTED_FIELDS = ("status", "severity", "incident_type", "search_text", "role")
+LISTED_FIELDS = ("status", "severity", "incident_type", "search_text", "role", "acknowledged_at")
 
 
 def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -38,6 +38,8 @@ def frame_for(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         if "status" in changed:
             return new.user_id, {**base, **actor, "event": "room_status_changed", "status": new.status,
                                  "old_status": old.status}
+        if "acknowledged_at" in changed and new.acknowledged_at:
+            return new.user_id, {**base, **actor, "event": "room_acknowledged", "acknowledged_at": new.acknowledged_at}
         if "role" in changed:
             return new.user_id, {**base, "event": "role_changed", "role": new.role, "old_role": old.role}
         if changed:

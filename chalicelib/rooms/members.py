@@ -21,6 +21,7 @@ from chalicelib.connections import service as connections
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed, transaction
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.notifications import service as notifications
 from chalicelib.rooms import schemas
 from chalicelib.rooms.access import get_access
 from chalicelib.rooms.models import MembershipModel, RoomModel
@@ -74,6 +75,9 @@ def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> d
         raise Conflict("Already a member") from None
     touch_room(room_id)
     append_system_event(room_id, "member_added", user_id, role=body.role, by=principal.user_id)
+    if user_id != principal.user_id:
+        notifications.notify([user_id], "added_to_room", f"added:{room_id}:{user_id}:{now}", room_id,
+                             access.room.title, f"你已被加入 You were added ({body.role}): {access.room.title}")
     return _member_view(membership, {user_id: user}, set())
 
 

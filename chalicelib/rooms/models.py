@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.attributes import JSONAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
@@ -26,6 +26,18 @@ class RoomsByActivityIndex(GlobalSecondaryIndex["RoomModel"]):
 
     all_partition = UnicodeAttribute(hash_key=True)
     activity_key = UnicodeAttribute(range_key=True)
+
+
+class EscalationDueIndex(GlobalSecondaryIndex["RoomModel"]):
+    """Rooms with an escalation step pending, by due time (sparse: only those rooms carry
+    ``due_partition``). The scheduler Queries ``due_at <= now`` here — never a Scan."""
+
+    class Meta:
+        index_name = "escalation-due-index"
+        projection = KeysOnlyProjection()
+
+    due_partition = UnicodeAttribute(hash_key=True)
+    escalation_due_at = UnicodeAttribute(range_key=True)
 
 
 @register
@@ -58,7 +70,15 @@ class RoomModel(Model):
     search_text = UnicodeAttribute(default="")
     all_partition = UnicodeAttribute(default="room")
     activity_key = UnicodeAttribute()
+    # the response loop (response-loop.md): acknowledge and timed escalation
+    acknowledged_at = UnicodeAttribute(null=True)
+    acknowledged_by = UnicodeAttribute(null=True)
+    escalation_level = NumberAttribute(default=0)  # steps fired so far
+    escalation = JSONAttribute(null=True)  # the policy as it was when the room was created
+    escalation_due_at = UnicodeAttribute(null=True)  # when the next step fires
+    due_partition = UnicodeAttribute(null=True)  # "due" while a step is pending (sparse index)
     by_activity = RoomsByActivityIndex()
+    by_due = EscalationDueIndex()
 
 
 class MembershipsByUserIndex(GlobalSecondaryIndex["MembershipModel"]):
@@ -90,6 +110,7 @@ class MembershipModel(Model):
     incident_type = UnicodeAttribute()
     severity = UnicodeAttribute()
     search_text = UnicodeAttribute(default="")
+    acknowledged_at = UnicodeAttribute(null=True)
     changed_by = UnicodeAttribute(null=True)  # who made the last listed change
     by_user = MembershipsByUserIndex()
 
@@ -115,6 +136,7 @@ class TemplateModel(Model):
     default_severity = UnicodeAttribute()
     description = UnicodeAttribute(default="")
     default_members = ListAttribute(of=DefaultMember, default=list)
+    escalation_policy_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.auth.http import authed_route
 from chalicelib.auth.principal import Principal
-from chalicelib.rooms import members, schemas, service, templates
+from chalicelib.rooms import escalation, members, schemas, service, templates
 
 bp = Blueprint(__name__)
 
@@ -41,6 +41,12 @@ def update_room(principal: Principal, room_id: str, body: schemas.UpdateRoom) ->
 def archive_room(principal: Principal, room_id: str) -> None:
     """Archive a room (nothing is deleted)."""
     service.archive_room(room_id, principal)
+
+
+@authed_route(bp, "/rooms/{room_id}/acknowledge", methods=["POST"])
+def acknowledge(principal: Principal, room_id: str) -> dict[str, Any]:
+    """「我來處理」: take the room (EDITOR+; idempotent; stops escalation)."""
+    return escalation.acknowledge(room_id, principal)
 
 
 @authed_route(bp, "/rooms/{room_id}/members", methods=["GET"])

@@ -13,6 +13,7 @@ IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage"
 Severity = Literal["low", "medium", "high", "critical"]
 Status = Literal["active", "resolved", "archived"]
 Role = Literal["OWNER", "EDITOR", "VIEWER"]
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
 
 
@@ -41,6 +42,7 @@ class CreateRoom(Strict):
     location: str = Field(default="", max_length=200)
     description: str = Field(default="", max_length=4000)
     template_id: str | None = Field(default=None, max_length=64)
+    escalation_policy_id: str | None = Field(default=None, pattern=UUID)
 
     _names = field_validator("title", "location")(classmethod(lambda cls, v: _name(v)))
     _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))
@@ -110,6 +112,7 @@ class CreateTemplate(Strict):
     default_severity: Severity = "medium"
     description: str = Field(default="", max_length=4000)
     default_members: list[TemplateMember] = Field(default_factory=list, max_length=50)
+    escalation_policy_id: str | None = Field(default=None, pattern=UUID)
 
     _names = field_validator("name")(classmethod(lambda cls, v: _name(v)))
     _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))
@@ -123,6 +126,7 @@ class UpdateTemplate(Strict):
     default_severity: Severity | None = None
     description: str | None = Field(default=None, max_length=4000)
     default_members: list[TemplateMember] | None = Field(default=None, max_length=50)
+    escalation_policy_id: str | None = Field(default=None, pattern=UUID)
 
     _names = field_validator("name")(classmethod(lambda cls, v: _name(v)))
     _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))

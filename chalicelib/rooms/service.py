@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.core.db import transaction
+from chalicelib.core.db import condition_failed, transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.rooms import schemas
+from chalicelib.notifications import service as notifications
+from chalicelib.response import service as policies
+from chalicelib.rooms import schemas, timers
 from chalicelib.rooms.access import get_access
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.service import append_system_event
 
 ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "description",
                "created_by", "created_at", "updated_at", "last_activity_at", "resolved_at",
-               "resolution_note", "template_id")
+               "resolution_note", "template_id", "acknowledged_at", "acknowledged_by")
 EDITOR_FIELDS = {"status", "severity", "resolution_note"}
 TRANSITIONS = {("active", "resolved"), ("resolved", "active"), ("active", "archived"), ("resolved", "archived")}
 
@@ -31,6 +33,12 @@ def room_view(room: RoomModel, my_role: str | None = None) -> dict[str, Any]:
     """The contract's room object."""
     data = {name: getattr(room, name) for name in ROOM_FIELDS}
     data["member_count"] = int(room.member_count or 0)
+    data["escalation_level"] = int(room.escalation_level or 0)
+    data["escalation_policy"] = ({"policy_id": room.escalation.get("policy_id"), "name": room.escalation.get("name")}
+                                 if room.escalation else None)
+    data["escalation_due_at"] = room.escalation_due_at
+    data["time_to_acknowledge_s"] = timers.seconds_between(room.created_at, room.acknowledged_at)
+    data["time_to_resolve_s"] = timers.seconds_between(room.created_at, room.resolved_at)
     if my_role is not None:
         data["my_role"] = my_role
     return data
@@ -57,7 +65,7 @@ def membership_for(room: RoomModel, user_id: str, role: str, at: str) -> Members
     return MembershipModel(
         room.room_id, user_id, role=role, joined_at=at, activity_key=room.activity_key,
         status=room.status, incident_type=room.incident_type, severity=room.severity,
-        search_text=room.search_text,
+        search_text=room.search_text, acknowledged_at=room.acknowledged_at,
     )
 
 
@@ -71,6 +79,8 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
     now = clock.iso()
     room_id = clock.new_id()
     description = body.description or (template.description if template else "")
+    policy_id = body.escalation_policy_id or (template.escalation_policy_id if template else None)
+    policy = policies.policy_copy(policy_id) if policy_id else None
     room = RoomModel(
         room_id, title=body.title, incident_type=incident_type,
         severity=body.severity or (template.default_severity if template else "medium"),
@@ -78,8 +88,9 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
         created_by=principal.user_id, created_at=now, updated_at=now, last_activity_at=now,
         template_id=template.template_id if template else None,
         search_text=_search_text(body.title, body.location, description),
-        activity_key=_activity_key(now, room_id),
+        activity_key=_activity_key(now, room_id), escalation=policy, escalation_level=0,
     )
+    timers.schedule_next(room)
     members = {principal.user_id: "OWNER"}
     # Template members are curated by administrators: they are added even before their first
     # login (the room is waiting in their list when they do log in).
@@ -175,6 +186,7 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
     if access.effective != "OWNER" and not set(changes) <= EDITOR_FIELDS:
         raise Forbidden("Editors may change only status and severity")
     room = access.room
+    seen = (int(room.escalation_level or 0), room.acknowledged_by)
     old_status = room.status
     new_status = changes.get("status", old_status)
     if new_status != old_status:
@@ -190,6 +202,8 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
         if new_status == "resolved":
             room.resolved_at = now
             room.resolution_note = changes.get("resolution_note")
+            if not room.acknowledged_at:  # resolving acknowledges at the same moment
+                room.acknowledged_at, room.acknowledged_by = now, principal.user_id
         elif new_status == "active":
             room.resolved_at = None
         else:
@@ -198,10 +212,14 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
         room.resolution_note = changes["resolution_note"]
     room.updated_at = now
     room.search_text = _search_text(room.title, room.location, room.description)
-    _save_with_activity(room, now, principal.user_id)
+    timers.schedule_next(room)  # a room no longer active stops escalating
+    _save_with_activity(room, now, principal.user_id, seen)
     if new_status != old_status:
         append_system_event(room.room_id, "room_status_changed", principal.user_id,
                             old_status=old_status, status=new_status, resolution_note=room.resolution_note)
+        if new_status == "resolved":
+            notify_owners(room, "room_resolved", principal.user_id, f"已解決 Resolved: {room.title}",
+                          key=f"resolved:{room.room_id}:{now}")
     return room_view(room, access.role or access.effective)
 
 
@@ -223,14 +241,31 @@ def archive_room(room_id: str, principal: Principal) -> None:
     update_room(room_id, principal, schemas.UpdateRoom(status="archived"))
 
 
-def _save_with_activity(room: RoomModel, at: str, actor: str | None = None) -> None:
+def _save_with_activity(room: RoomModel, at: str, actor: str | None, seen: tuple[int, str | None]) -> None:
     """Save the room and copy its listed fields onto every membership (Query by room).
 
-    ``actor`` (who changed the room) travels with the copies so the membership stream can
-    tell list viewers who did it."""
+    The save is conditional on the escalation state ``seen`` when the room was read
+    (level, acknowledged_by): a scheduler step or an
+    acknowledgement that landed meanwhile is never overwritten (the caller gets 409 and retries).
+    ``actor`` (who changed the room) travels with the copies so the membership stream can tell
+    list viewers who did it."""
     room.last_activity_at = at
     room.activity_key = _activity_key(at, room.room_id)
-    room.save()
+    level, acknowledged_by = seen
+    unchanged = (RoomModel.escalation_level == level) if level else (
+        RoomModel.escalation_level.does_not_exist() | (RoomModel.escalation_level == 0))
+    unchanged &= (RoomModel.acknowledged_by == acknowledged_by if acknowledged_by
+                  else RoomModel.acknowledged_by.does_not_exist())
+    try:
+        room.save(condition=unchanged)
+    except PutError as exc:
+        if not condition_failed(exc):
+            raise
+        raise Conflict("The room changed meanwhile (escalated or acknowledged); reload and try again") from None
+    _copy_to_memberships(room, actor)
+
+
+def _copy_to_memberships(room: RoomModel, actor: str | None) -> None:
     for membership in MembershipModel.query(room.room_id):
         membership.update(actions=[
             MembershipModel.activity_key.set(room.activity_key),
@@ -238,14 +273,35 @@ def _save_with_activity(room: RoomModel, at: str, actor: str | None = None) -> N
             MembershipModel.incident_type.set(room.incident_type),
             MembershipModel.severity.set(room.severity),
             MembershipModel.search_text.set(room.search_text),
+            MembershipModel.acknowledged_at.set(room.acknowledged_at) if room.acknowledged_at
+            else MembershipModel.acknowledged_at.remove(),
             MembershipModel.changed_by.set(actor) if actor else MembershipModel.changed_by.remove(),
         ])
 
 
-def touch_room(room_id: str) -> None:
-    """Move ``last_activity_at`` (something happened in the room)."""
+def touch_room(room_id: str, actor: str | None = None) -> None:
+    """Move ``last_activity_at`` (something happened in the room): an update of those two
+    attributes only, so nothing written meanwhile is overwritten; memberships follow."""
+    now = clock.iso()
+    room = RoomModel(room_id)
     try:
-        room = RoomModel.get(room_id)
-    except DoesNotExist:
-        return
-    _save_with_activity(room, clock.iso())
+        room.update(actions=[RoomModel.last_activity_at.set(now), RoomModel.activity_key.set(_activity_key(now, room_id))],
+                    condition=RoomModel.room_id.exists())
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
+        return  # no such room
+    _copy_to_memberships(room, actor)
+
+
+def owner_ids(room_id: str) -> list[str]:
+    """The room's OWNERs (Query on the room's partition)."""
+    return [m.user_id for m in MembershipModel.query(room_id, filter_condition=MembershipModel.role == "OWNER",
+                                                     attributes_to_get=["room_id", "user_id", "role"])]
+
+
+def notify_owners(room: RoomModel, kind: str, actor: str, text: str, key: str) -> None:
+    """Tell the room's OWNERs (except whoever did it) what happened."""
+    owners = [u for u in owner_ids(room.room_id) if u != actor]
+    if owners:
+        notifications.notify(owners, kind, key, room.room_id, room.title, text)

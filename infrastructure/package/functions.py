@@ -8,4 +8,5 @@ FUNCTIONS = {
     "websocket_disconnect": ("WebsocketDisconnect", "WebsocketDisconnectRole"),
     "message_fanout": ("MessageFanout", "MessageFanoutRole"),
     "membership_fanout": ("MembershipFanout", "MembershipFanoutRole"),
+    "escalate": ("Escalate", "EscalateRole"),
 }

@@ -40,9 +40,16 @@ ACCESS: dict[str, dict[str, Any]] = {
     "MessageFanout": {
         # delivery, the derived search terms / incident data points of each message, and the
         # room title / sender name that make a mention notification readable
-        "tables": {"domain:connections": "rw", "messages": "r", "incident-points": "rw", "search-terms": "rw",
+        "tables": {"domain:connections": "rw", "domain:notifications": "rw", "messages": "r",
+                   "incident-points": "rw", "search-terms": "rw",
                    "rooms": "r", "users": "r"},
         "streams": ["messages"], "manage_connections": True, "failure_queue": True,
+    },
+    "Escalate": {
+        # the due-room Query, the claim, members added, notifications and the escalated event
+        "tables": {"domain:rooms": "rw", "domain:notifications": "rw", "domain:response": "r",
+                   "domain:timeline": "rw", "domain:connections": "rw", "users": "r"},
+        "manage_connections": True,
     },
     "MembershipFanout": {
         "tables": {"domain:connections": "rw"},

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://spa.example.test"
 FUNCTIONS = ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect", "MessageFanout",
-             "MembershipFanout"]
+             "MembershipFanout", "Escalate"]
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,7 @@ TRACER = textwrap.dedent('''
     SEEN = set()
     ENTRY = {"ws_connect": "WebsocketConnect", "ws_message": "WebsocketMessage",
              "ws_disconnect": "WebsocketDisconnect", "message_fanout": "MessageFanout",
-             "membership_fanout": "MembershipFanout"}
+             "membership_fanout": "MembershipFanout", "escalate": "Escalate"}
     SERVICE = {"connect": "WebsocketConnect", "handle_frame": "WebsocketMessage", "disconnect": "WebsocketDisconnect"}
     MAIN = threading.main_thread().ident
     _orig = botocore.client.BaseClient._make_api_call
@@ -204,6 +204,8 @@ TRACER = textwrap.dedent('''
                 who = "MessageFanout"
             elif path.endswith("chalicelib/rooms/fanout.py") and name == "handle_batch":
                 who = "MembershipFanout"
+            elif path.endswith("chalicelib/rooms/escalation.py") and name == "run_due":
+                who = "Escalate"
             elif "chalice/test.py" in path or "chalice/local.py" in path:
                 api = True
             frame = frame.f_back
@@ -240,7 +242,7 @@ TRACER = textwrap.dedent('''
 # The unit tests that drive the WebSocket handlers and stream fan-outs (APIHandler is
 # exercised along the way through the Chalice test client).
 REPLAYED = ["test_realtime_connection.py", "test_messaging.py", "test_fanout.py", "test_room_live_updates.py",
-            "test_message_operations.py", "test_files_messaging.py"]
+            "test_message_operations.py", "test_files_messaging.py", "test_response_loop.py"]
 S3_ACTION = {"HeadObject": "s3:GetObject", "GetObject": "s3:GetObject", "PutObject": "s3:PutObject",
              "CopyObject": "s3:PutObject", "DeleteObject": "s3:DeleteObject", "ListObjectsV2": "s3:ListBucket"}
 

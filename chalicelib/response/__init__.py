@@ -1,0 +1,1 @@
+"""Who responds: escalation policies and the on-duty roster per production line."""
