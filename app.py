@@ -22,6 +22,7 @@ from chalicelib.files.routes import bp as file_routes
 from chalicelib.messaging import fanout
 from chalicelib.messaging.routes import bp as message_routes
 from chalicelib.notifications.routes import bp as notification_routes
+from chalicelib.plant.routes import bp as plant_routes
 from chalicelib.realtime import service as realtime
 from chalicelib.response.routes import bp as response_routes
 from chalicelib.rooms import escalation
@@ -42,6 +43,7 @@ app.register_blueprint(room_routes)
 app.register_blueprint(message_routes)
 app.register_blueprint(file_routes)
 app.register_blueprint(notification_routes)
+app.register_blueprint(plant_routes)
 app.register_blueprint(response_routes)
 app.register_blueprint(openapi_routes)
 

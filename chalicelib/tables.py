@@ -19,6 +19,7 @@ from chalicelib.core.settings import Settings
 from chalicelib.files.models import FileModel
 from chalicelib.messaging.models import AuditModel, IncidentPointModel, SearchTermModel
 from chalicelib.notifications.models import NotificationKeyModel, NotificationModel
+from chalicelib.plant.models import PlantModel
 from chalicelib.response.models import PolicyModel, RosterModel
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.models import ClientIdModel, MessageModel
@@ -31,7 +32,7 @@ MODELS: tuple[type[Model], ...] = (
     # timeline
     MessageModel, ClientIdModel,
     # notifications, the response loop
-    NotificationModel, NotificationKeyModel, PolicyModel, RosterModel,
+    NotificationModel, NotificationKeyModel, PolicyModel, RosterModel, PlantModel,
     # rooms
     RoomModel, MembershipModel, TemplateModel,
     # files

@@ -17,6 +17,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.core.settings import get_settings
+from chalicelib.plant import service as plant
 from chalicelib.response.models import PolicyModel, RosterModel
 from chalicelib.response.schemas import LINE_ID, PolicyBody, PolicyPatch, RosterBody
 
@@ -47,9 +48,21 @@ def list_policies() -> dict[str, Any]:
     return {"escalation_policies": [policy_view(p) for p in sorted(PolicyModel.query("policy"), key=lambda p: p.name)]}
 
 
+def _known_lines(steps: list[Any]) -> None:
+    """Every ``on_duty`` line must be a line of the plant (400 naming the step otherwise)."""
+    for number, step in enumerate(steps):
+        for line_id in step.notify.on_duty:
+            try:
+                plant.locate(line_id)
+            except ValidationFailed:
+                raise ValidationFailed(f"Unknown production line {line_id}", details=[
+                    {"field": f"steps.{number}.notify.on_duty", "message": f"not a line of the plant: {line_id}"}]) from None
+
+
 def create_policy(principal: Principal, body: PolicyBody, policy_id: str | None = None) -> dict[str, Any]:
     """Administrators add (or, with a fixed id, replace) a policy."""
     _require_admin(principal)
+    _known_lines(body.steps)
     now = clock.iso()
     policy = PolicyModel("policy", policy_id or clock.new_id(), name=body.name,
                          steps=[s.model_dump() for s in body.steps], repeat=body.repeat, created_at=now, updated_at=now)
@@ -67,6 +80,7 @@ def update_policy(principal: Principal, policy_id: str, body: PolicyPatch) -> di
     if "name" in changes:
         policy.name = changes["name"]
     if "steps" in changes:
+        _known_lines(body.steps or [])
         policy.steps = changes["steps"]
     if "repeat" in changes:
         policy.repeat = changes["repeat"]
@@ -109,6 +123,7 @@ def get_roster(line_id: str) -> dict[str, Any]:
 def put_roster(principal: Principal, line_id: str, body: RosterBody) -> dict[str, Any]:
     """Administrators set a line's shifts (the whole list)."""
     _require_admin(principal)
+    plant.locate(_line(line_id))  # 400 for a line the plant does not have
     RosterModel(_line(line_id), shifts=[s.model_dump() for s in body.shifts], updated_at=clock.iso()).save()
     return get_roster(line_id)
 

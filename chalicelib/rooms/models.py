@@ -28,6 +28,28 @@ class RoomsByActivityIndex(GlobalSecondaryIndex["RoomModel"]):
     activity_key = UnicodeAttribute(range_key=True)
 
 
+class RoomsByLineIndex(GlobalSecondaryIndex["RoomModel"]):
+    """A line's rooms, newest activity first (``scope=all&line_id=``)."""
+
+    class Meta:
+        index_name = "line-activity-index"
+        projection = AllProjection()
+
+    line_id = UnicodeAttribute(hash_key=True)
+    activity_key = UnicodeAttribute(range_key=True)
+
+
+class RoomsByAreaIndex(GlobalSecondaryIndex["RoomModel"]):
+    """An area's rooms, newest activity first (``scope=all&area_id=``)."""
+
+    class Meta:
+        index_name = "area-activity-index"
+        projection = AllProjection()
+
+    area_id = UnicodeAttribute(hash_key=True)
+    activity_key = UnicodeAttribute(range_key=True)
+
+
 class EscalationDueIndex(GlobalSecondaryIndex["RoomModel"]):
     """Rooms with an escalation step pending, by due time (sparse: only those rooms carry
     ``due_partition``). The scheduler Queries ``due_at <= now`` here — never a Scan."""
@@ -70,6 +92,11 @@ class RoomModel(Model):
     search_text = UnicodeAttribute(default="")
     all_partition = UnicodeAttribute(default="room")
     activity_key = UnicodeAttribute()
+    # its place in the plant (plant-and-reports.md)
+    area_id = UnicodeAttribute(null=True)
+    line_id = UnicodeAttribute(null=True)
+    station_id = UnicodeAttribute(null=True)
+    equipment_id = UnicodeAttribute(null=True)
     # the response loop (response-loop.md): acknowledge and timed escalation
     acknowledged_at = UnicodeAttribute(null=True)
     acknowledged_by = UnicodeAttribute(null=True)
@@ -78,6 +105,8 @@ class RoomModel(Model):
     escalation_due_at = UnicodeAttribute(null=True)  # when the next step fires
     due_partition = UnicodeAttribute(null=True)  # "due" while a step is pending (sparse index)
     by_activity = RoomsByActivityIndex()
+    by_line = RoomsByLineIndex()
+    by_area = RoomsByAreaIndex()
     by_due = EscalationDueIndex()
 
 
@@ -111,6 +140,8 @@ class MembershipModel(Model):
     severity = UnicodeAttribute()
     search_text = UnicodeAttribute(default="")
     acknowledged_at = UnicodeAttribute(null=True)
+    area_id = UnicodeAttribute(null=True)
+    line_id = UnicodeAttribute(null=True)
     changed_by = UnicodeAttribute(null=True)  # who made the last listed change
     by_user = MembershipsByUserIndex()
 

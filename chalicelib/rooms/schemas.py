@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
 from chalicelib.core.text import clean_name, clean_text
+from chalicelib.plant.schemas import NODE_ID
 
 IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage", "safety", "other"]
 Severity = Literal["low", "medium", "high", "critical"]
@@ -43,6 +44,11 @@ class CreateRoom(Strict):
     description: str = Field(default="", max_length=4000)
     template_id: str | None = Field(default=None, max_length=64)
     escalation_policy_id: str | None = Field(default=None, pattern=UUID)
+    line_id: str | None = Field(default=None, pattern=NODE_ID)
+    station_id: str | None = Field(default=None, pattern=NODE_ID)
+    equipment_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    _equipment = field_validator("equipment_id")(classmethod(lambda cls, v: _name(v)))
 
     _names = field_validator("title", "location")(classmethod(lambda cls, v: _name(v)))
     _clean = field_validator("description")(classmethod(lambda cls, v: _clean(v)))
@@ -65,6 +71,11 @@ class UpdateRoom(Strict):
     description: str | None = Field(default=None, max_length=4000)
     status: Status | None = None
     resolution_note: str | None = Field(default=None, max_length=4000)
+    line_id: str | None = Field(default=None, pattern=NODE_ID)
+    station_id: str | None = Field(default=None, pattern=NODE_ID)
+    equipment_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    _equipment = field_validator("equipment_id")(classmethod(lambda cls, v: _name(v)))
 
     _names = field_validator("title", "location")(classmethod(lambda cls, v: _name(v)))
     _clean = field_validator("description", "resolution_note")(classmethod(lambda cls, v: _clean(v)))
@@ -80,6 +91,8 @@ class ListRooms(Strict):
     severity: Severity | None = None
     q: str | None = Field(default=None, max_length=200)
     scope: Literal["mine", "all"] = "mine"
+    area_id: str | None = Field(default=None, pattern=NODE_ID)
+    line_id: str | None = Field(default=None, pattern=NODE_ID)
 
     _clean = field_validator("q")(classmethod(lambda cls, v: _name(v)))
 

@@ -16,6 +16,7 @@ from chalicelib.core.cursor import decode_cursor, encode_cursor
 from chalicelib.core.db import condition_failed, transaction
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.notifications import service as notifications
+from chalicelib.plant import service as plant
 from chalicelib.response import service as policies
 from chalicelib.rooms import schemas, timers
 from chalicelib.rooms.access import get_access
@@ -24,7 +25,8 @@ from chalicelib.timeline.service import append_system_event
 
 ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "description",
                "created_by", "created_at", "updated_at", "last_activity_at", "resolved_at",
-               "resolution_note", "template_id", "acknowledged_at", "acknowledged_by")
+               "resolution_note", "template_id", "acknowledged_at", "acknowledged_by",
+               "area_id", "line_id", "station_id", "equipment_id")
 EDITOR_FIELDS = {"status", "severity", "resolution_note"}
 TRANSITIONS = {("active", "resolved"), ("resolved", "active"), ("active", "archived"), ("resolved", "archived")}
 
@@ -65,7 +67,8 @@ def membership_for(room: RoomModel, user_id: str, role: str, at: str) -> Members
     return MembershipModel(
         room.room_id, user_id, role=role, joined_at=at, activity_key=room.activity_key,
         status=room.status, incident_type=room.incident_type, severity=room.severity,
-        search_text=room.search_text, acknowledged_at=room.acknowledged_at,
+        search_text=room.search_text, acknowledged_at=room.acknowledged_at, area_id=room.area_id,
+        line_id=room.line_id,
     )
 
 
@@ -81,6 +84,7 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
     description = body.description or (template.description if template else "")
     policy_id = body.escalation_policy_id or (template.escalation_policy_id if template else None)
     policy = policies.policy_copy(policy_id) if policy_id else None
+    place = _place(body.line_id, body.station_id)
     room = RoomModel(
         room_id, title=body.title, incident_type=incident_type,
         severity=body.severity or (template.default_severity if template else "medium"),
@@ -89,6 +93,8 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
         template_id=template.template_id if template else None,
         search_text=_search_text(body.title, body.location, description),
         activity_key=_activity_key(now, room_id), escalation=policy, escalation_level=0,
+        area_id=place.get("area_id"), line_id=place.get("line_id"), station_id=place.get("station_id"),
+        equipment_id=body.equipment_id,
     )
     timers.schedule_next(room)
     members = {principal.user_id: "OWNER"}
@@ -103,6 +109,15 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
         for user_id, role in members.items():
             tx.save(membership_for(room, user_id, role, now))
     return room_view(room, "OWNER")
+
+
+def _place(line_id: str | None, station_id: str | None) -> dict[str, str]:
+    """Where in the plant (a station needs its line; unknown ids are 400 naming the field)."""
+    if line_id is None:
+        if station_id is not None:
+            raise ValidationFailed("A station needs its line", details=[{"field": "line_id", "message": "field required"}])
+        return {}
+    return plant.locate(line_id, station_id)
 
 
 def _template_for(template_id: str) -> TemplateModel:
@@ -123,7 +138,10 @@ def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]
     start = decode_cursor(query.cursor, principal.user_id, scope)
     model: Any = RoomModel if query.scope == "all" else MembershipModel
     condition = None
-    for name in ("status", "incident_type", "severity"):
+    index = "line" if query.scope == "all" and query.line_id else "area" if query.scope == "all" and query.area_id \
+        else query.scope
+    filters = ["status", "incident_type", "severity"] + [f for f in ("area_id", "line_id") if index != f[:-3]]
+    for name in filters:
         value = getattr(query, name)
         if value is not None:
             clause = getattr(model, name) == value
@@ -132,7 +150,13 @@ def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]
         clause = model.search_text.contains(token)
         condition = clause if condition is None else condition & clause
     results: Any
-    if query.scope == "all":
+    if index == "line":
+        results = RoomModel.by_line.query(query.line_id, scan_index_forward=False, filter_condition=condition,
+                                          last_evaluated_key=start, page_size=max(query.limit, 25))
+    elif index == "area":
+        results = RoomModel.by_area.query(query.area_id, scan_index_forward=False, filter_condition=condition,
+                                          last_evaluated_key=start, page_size=max(query.limit, 25))
+    elif query.scope == "all":
         results = RoomModel.by_activity.query(
             "room", scan_index_forward=False, filter_condition=condition,
             last_evaluated_key=start, page_size=max(query.limit, 25))
@@ -147,14 +171,18 @@ def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]
             more = True
             break
         page.append(item)
-    next_key = _index_key(page[-1], query.scope) if more and page else None
+    next_key = _index_key(page[-1], index) if more and page else None
     rooms = _rooms_in_order(page, principal, query.scope)
     return {"rooms": rooms, "next_cursor": encode_cursor(next_key, principal.user_id, scope)}
 
 
-def _index_key(item: Any, scope: str) -> dict[str, Any]:
-    if scope == "all":
+def _index_key(item: Any, index: str) -> dict[str, Any]:
+    """The LastEvaluatedKey of the index a page came from (for the cursor)."""
+    if index == "all":
         return {"room_id": {"S": item.room_id}, "all_partition": {"S": "room"},
+                "activity_key": {"S": item.activity_key}}
+    if index in ("line", "area"):
+        return {"room_id": {"S": item.room_id}, f"{index}_id": {"S": getattr(item, f"{index}_id")},
                 "activity_key": {"S": item.activity_key}}
     return {"room_id": {"S": item.room_id}, "user_id": {"S": item.user_id},
             "activity_key": {"S": item.activity_key}}
@@ -194,9 +222,13 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
     elif room.status == "archived":
         raise Conflict("An archived room cannot be changed")
     now = clock.iso()
-    for key in ("title", "incident_type", "severity", "location", "description"):
+    for key in ("title", "incident_type", "severity", "location", "description", "equipment_id"):
         if key in changes:
             setattr(room, key, changes[key])
+    if "line_id" in changes or "station_id" in changes:
+        place = _place(changes.get("line_id", room.line_id), changes.get("station_id"))
+        room.area_id, room.line_id, room.station_id = (place.get("area_id"), place.get("line_id"),
+                                                       place.get("station_id"))
     if new_status != old_status:
         room.status = new_status
         if new_status == "resolved":
@@ -275,6 +307,8 @@ def _copy_to_memberships(room: RoomModel, actor: str | None) -> None:
             MembershipModel.search_text.set(room.search_text),
             MembershipModel.acknowledged_at.set(room.acknowledged_at) if room.acknowledged_at
             else MembershipModel.acknowledged_at.remove(),
+            MembershipModel.area_id.set(room.area_id) if room.area_id else MembershipModel.area_id.remove(),
+            MembershipModel.line_id.set(room.line_id) if room.line_id else MembershipModel.line_id.remove(),
             MembershipModel.changed_by.set(actor) if actor else MembershipModel.changed_by.remove(),
         ])
 

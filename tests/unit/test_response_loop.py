@@ -24,6 +24,15 @@ ROSTER = {"shifts": [{"name": "日班 Day", "start": "08:00", "end": "20:00", "u
                      {"name": "夜班 Night", "start": "20:00", "end": "08:00", "users": [ON_DUTY_NIGHT]}]}
 
 
+PLANT = {"sites": [{"site_id": "S1", "name": "一廠 Plant 1", "areas": [{"area_id": "EOL", "name": "後段 End of line",
+          "lines": [{"line_id": "L-WB1", "name": "焊線 Wire bond 1", "stations": [{"station_id": "WB-01", "name": "WB-01"}]}]}]}]}
+
+
+@pytest.fixture(autouse=True)
+def plant(api: Api) -> None:
+    assert api.call("admin", "PUT", "/plant", PLANT).status_code == 200
+
+
 def _taipei(hhmm: str) -> float:
     hours, minutes = map(int, hhmm.split(":"))
     return datetime(2026, 11, 30, hours, minutes, tzinfo=ZoneInfo("Asia/Taipei")).timestamp()
@@ -67,6 +76,7 @@ def test_only_administrators_manage_policies_and_bad_policies_name_the_problem(a
         ({**CRITICAL, "steps": [{"after_minutes": 0, "notify": {"on_duty": ["線 1/;"]}}]}, "steps.0.notify.on_duty"),
         ({**CRITICAL, "steps": [{"after_minutes": 5, "notify": {}}, {"after_minutes": 1, "notify": {}}]}, "steps"),
         ({**CRITICAL, "repeat": 6}, "repeat"),
+        ({**CRITICAL, "steps": [{"after_minutes": 0, "notify": {"on_duty": ["L-NOPE"]}}]}, "steps.0.notify.on_duty"),
     ]
     for body, field in bad:
         response = api.call("admin", "POST", "/escalation-policies", body)
@@ -78,6 +88,7 @@ def test_rosters_are_set_by_administrators_and_bad_shifts_are_400(api: Api) -> N
     assert api.call("editor", "PUT", "/rosters/L-WB1", ROSTER).status_code == 403
     assert api.call("admin", "PUT", "/rosters/L-WB1", ROSTER).status_code == 200
     assert api.call("viewer", "GET", "/rosters/L-WB1").json_body["shifts"][0]["users"] == [ON_DUTY_DAY]
+    assert api.call("admin", "PUT", "/rosters/L-NOPE", ROSTER).json_body["error"]["details"][0]["field"] == "line_id"
     for shift in ({"name": "x", "start": "24:00", "end": "08:00"}, {"name": "x", "start": "8:00", "end": "09:00"},
                   {"name": "", "start": "08:00", "end": "09:00"}):
         assert api.call("admin", "PUT", "/rosters/L-WB1", {"shifts": [shift]}).status_code == 400

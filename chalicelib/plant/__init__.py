@@ -1,0 +1,1 @@
+"""The plant hierarchy: site → area → line → station (plant-and-reports.md)."""
