@@ -73,6 +73,7 @@ bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
 	$(PY) -m bench.rooms_list
 	$(PY) -m bench.messaging
 	$(PY) -m bench.search
+	$(PY) -m bench.escalation
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache
