@@ -51,6 +51,7 @@ class Options:
     seed: bool = True
     stream_start: str = "trim_horizon"  # latest | trim_horizon (shards without a checkpoint at start)
     poll_interval: float = 0.15
+    schedule_every: float | None = None  # seconds between runs of every scheduled function (None: its own rate)
     ws_idle_timeout: float = 600.0
     ws_max_lifetime: float = 7200.0
     stage: str = "api"
@@ -88,6 +89,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
                         help="where to start on stream shards without a saved checkpoint (default trim_horizon)")
     parser.add_argument("--poll-interval", type=float, default=0.15,
                         help="seconds between GetRecords calls per shard (default 0.15)")
+    parser.add_argument("--schedule-every", type=float, default=None,
+                        help="run the app's scheduled functions every N seconds (default: their own rate)")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging of the gateway")
     ns = parser.parse_args(argv)
     data_dir = Path(ns.data_dir).resolve() if ns.data_dir else (
@@ -105,6 +108,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         seed=not ns.no_seed,
         stream_start=ns.stream_start,
         poll_interval=max(0.02, ns.poll_interval),
+        schedule_every=max(0.5, ns.schedule_every) if ns.schedule_every else None,
         ws_idle_timeout=_env_float("LOCAL_WS_IDLE_TIMEOUT", 600.0),
         ws_max_lifetime=_env_float("LOCAL_WS_MAX_LIFETIME", 7200.0),
         verbose=ns.verbose,

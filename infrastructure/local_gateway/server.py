@@ -63,6 +63,7 @@ class Runtime:
     moto: EmbeddedMoto | None = None
     services: Any = None  # services.LocalServices when this gateway started servers
     pollers: list[Any] = field(default_factory=list)
+    schedules: list[Any] = field(default_factory=list)
     started: float = field(default_factory=time.time)
 
 
@@ -164,6 +165,7 @@ def runtime_info(runtime: Runtime, sockets: Any = None) -> dict[str, Any]:
         "stage": runtime.options.stage,
         "pid": os.getpid(),
         "streams": [p.info() for p in runtime.pollers],
+        "schedules": [s.info() for s in runtime.schedules],
     }
     if sockets is not None:
         data.update(sockets.info())
@@ -218,6 +220,8 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
             signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     for poller in runtime.pollers:
         poller.start()
+    for schedule in runtime.schedules:
+        schedule.start()
     print(_banner(runtime), flush=True)
     print("LOCAL_GATEWAY_READY " + json.dumps(runtime_info(runtime)), flush=True)
     await stop.wait()
@@ -304,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
             else None,
             checkpoints=checkpoints,
         )
+        from infrastructure.local_gateway.schedules import schedules_for
+
+        runtime.schedules = schedules_for(app_module.app, app_module, settings.region, options.schedule_every)
         asyncio.run(_serve(runtime, app_module, sock))
     except KeyboardInterrupt:
         pass
@@ -312,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for schedule in runtime.schedules:
+            schedule.stop()
         for poller in runtime.pollers:
             poller.stopping.set()
         for poller in runtime.pollers:
