@@ -1,6 +1,9 @@
 """Development seed (not in the Lambda package), loaded by the local gateway at every start.
 
-* templates for a semiconductor back-end plant (fixed ids: reloading replaces them);
+* a semiconductor back-end plant (die bond, wire bond, molding, plating, reflow, test lines),
+  a critical escalation policy (owner → on-duty leader at 5 min → section manager at 15, repeated
+  twice) and a day/night roster per line;
+* templates for that plant (fixed ids: reloading replaces them);
 * one realistic demo incident — a reflow-oven excursion on Line 3 with a few messages,
   temperature readings (``incident_data``), a photo and a reaction — so a newcomer's first
   screen is not an empty list.
@@ -65,6 +68,7 @@ DEMO_ROOM = {
     "template_id": "3d1f7a52-6c0e-4c43-9d55-2b8e7a1f0a01",
     "severity": "high",
     "location": "A 廠 / Line 3 / 回焊爐 RF-03",
+    "line_id": "L3", "station_id": "RF-03", "equipment_id": "RF-03",
     "description": ("機台：回焊爐 RF-03（8 溫區）\n警報代碼 / Alarm code：TEMP-HI Z5\n"
                     "停機時間 / Down since：08:52 暫停投板\n已採取措施 / Actions taken：切換備用熱電偶、"
                     "隔離 3 批待推拉力測試\n" f"事件編號 / Reference：{DEMO_REFERENCE}（示範資料 demo data）"),
@@ -210,6 +214,9 @@ def load_demo_incident() -> str:
             members.add_member(room_id, owner, schemas.AddMember(user_id=people[name].user_id, role=role))
         except Conflict:
             pass  # already a member
+    from chalicelib.rooms import escalation
+
+    escalation.acknowledge(room_id, people["huang.tech"])  # the technician took it (idempotent)
     acks: dict[str, dict[str, Any]] = {}
     for key, sender, message_type, content in DEMO_MESSAGES:
         if message_type == "incident_data":
@@ -224,9 +231,55 @@ def load_demo_incident() -> str:
     return room_id
 
 
+# A semiconductor back-end plant (loaded only while the plant is empty: an administrator's edits stay).
+DEV_PLANT = {"sites": [{"site_id": "HQ", "name": "岡山廠 Gangshan", "areas": [
+    {"area_id": "FOL", "name": "前段 Front of line", "lines": [
+        {"line_id": "L-DB1", "name": "黏晶 Die bond 1", "stations": [
+            {"station_id": "DB-01", "name": "DB-01 ASM AD838"}, {"station_id": "DB-02", "name": "DB-02 ASM AD838"}]},
+        {"line_id": "L-WB1", "name": "焊線 Wire bond 1", "stations": [
+            {"station_id": "WB-01", "name": "WB-01 K&S IConn"}, {"station_id": "WB-02", "name": "WB-02 K&S IConn"},
+            {"station_id": "WB-07", "name": "WB-07 K&S IConn"}]}]},
+    {"area_id": "EOL", "name": "後段 End of line", "lines": [
+        {"line_id": "L-MD1", "name": "封膠 Molding 1", "stations": [{"station_id": "MD-01", "name": "MD-01 Towa"}]},
+        {"line_id": "L-PL1", "name": "電鍍 Plating 1", "stations": [{"station_id": "PL-01", "name": "PL-01 錫鍍線"}]},
+        {"line_id": "L3", "name": "Line 3 回焊 Reflow", "stations": [
+            {"station_id": "RF-03", "name": "RF-03 回焊爐 Reflow oven"}]},
+        {"line_id": "L-TS1", "name": "測試 Test 1", "stations": [
+            {"station_id": "TS-01", "name": "TS-01 Advantest"}, {"station_id": "TS-02", "name": "TS-02 Advantest"}]}]}]}]}
+CRITICAL_POLICY_ID = "3d1f7a52-6c0e-4c43-9d55-2b8e7a1f0b01"
+CRITICAL_POLICY = {"name": "嚴重 Critical：負責人 → 當班組長 → 課長", "repeat": 2, "steps": [
+    {"after_minutes": 0, "notify": {"roles": ["OWNER"]}},
+    {"after_minutes": 5, "notify": {"on_duty": [line["line_id"] for area in DEV_PLANT["sites"][0]["areas"]
+                                                for line in area["lines"]]}},
+    {"after_minutes": 15, "notify": {"users": ["tsai.supervisor@panjit.com.tw"]}}]}
+DEV_ROSTER = {"shifts": [
+    {"name": "日班 Day", "start": "08:00", "end": "20:00", "users": ["huang.tech@panjit.com.tw"]},
+    {"name": "夜班 Night", "start": "20:00", "end": "08:00", "users": ["wu.engineer@panjit.com.tw"]}]}
+
+
+def load_response_loop() -> None:
+    """The plant (while empty), the critical policy (fixed id) and a day/night roster per line
+    (while none is set); the equipment-alarm template escalates by the critical policy."""
+    from chalicelib.plant import service as plant
+    from chalicelib.plant.schemas import PlantTree
+    from chalicelib.response import service as response
+    from chalicelib.response.schemas import PolicyBody, RosterBody
+
+    if not plant.get_plant()["sites"]:
+        plant.put_plant(SYSTEM, PlantTree.model_validate(DEV_PLANT))
+    response.create_policy(SYSTEM, PolicyBody.model_validate(CRITICAL_POLICY), policy_id=CRITICAL_POLICY_ID)
+    for area in plant.get_plant()["sites"][0]["areas"]:
+        for line in area["lines"]:
+            if not response.get_roster(line["line_id"])["shifts"]:
+                response.put_roster(SYSTEM, line["line_id"], RosterBody.model_validate(DEV_ROSTER))
+
+
 def load_dev_seed() -> str:
-    """Templates and the demo incident; returns a one-line summary for the log."""
+    """Plant, policy, rosters, templates and the demo incident; returns a one-line summary for the log."""
+    load_response_loop()
     for template_id, data in DEV_TEMPLATES:
+        if template_id.endswith("0a01"):  # the equipment alarm escalates
+            data = {**data, "escalation_policy_id": CRITICAL_POLICY_ID}
         templates.create_template(SYSTEM, schemas.CreateTemplate.model_validate(data), template_id=template_id)
     room_id = load_demo_incident()
     return json.dumps({"templates": len(DEV_TEMPLATES), "demo_room": room_id,
