@@ -229,6 +229,7 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
     env["AWS_REGION"] = region
     env.setdefault("AWS_DEFAULT_REGION", region)
     env.setdefault("STAGE", "dev")
+    env.setdefault("API_REFERENCE", "true")  # GET /api/reference
     if not env.get("JWT_SECRET") and not env.get("JWT_SECRET_PARAMETER"):
         # kept with the data (sessions survive a restart); in memory a new key per start
         env["JWT_SECRET"] = (dev_signing_key(options.data_dir) if options.data_dir and options.store == "local"
