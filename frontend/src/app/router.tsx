@@ -16,6 +16,9 @@ import {
 import { RoomsRoute } from '@/app/routes/rooms';
 import { RoomAuditRoute } from '@/app/routes/room-audit';
 import { SearchRoute } from '@/app/routes/search';
+import { NotificationsRoute } from '@/app/routes/notifications';
+import { BoardRoute } from '@/app/routes/board';
+import { AdminLayoutRoute, AdminPoliciesRoute, AdminRostersRoute } from '@/app/routes/admin';
 
 function crumb(i18nKey: string): CrumbHandle {
   return { crumb: () => <Trans i18nKey={i18nKey} /> };
@@ -32,6 +35,15 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/rooms" replace /> },
       { path: 'login', element: <LoginRoute /> },
+      {
+        // full screen, without the app bar: a TV at the line
+        path: 'board',
+        element: (
+          <RequireAuth>
+            <BoardRoute />
+          </RequireAuth>
+        ),
+      },
       {
         element: (
           <RequireAuth>
@@ -59,6 +71,17 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: 'search', handle: crumb('search.crumb'), element: <SearchRoute /> },
+          { path: 'notifications', handle: crumb('inbox.heading'), element: <NotificationsRoute /> },
+          {
+            path: 'admin',
+            handle: crumb('admin.heading'),
+            element: <AdminLayoutRoute />,
+            children: [
+              { index: true, element: <Navigate to="/admin/policies" replace /> },
+              { path: 'policies', handle: crumb('admin.policy.heading'), element: <AdminPoliciesRoute /> },
+              { path: 'rosters', handle: crumb('admin.roster.heading'), element: <AdminRostersRoute /> },
+            ],
+          },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -9,6 +9,7 @@ import { resetChatStores } from '@/features/chat/store/chat-store';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';
 import { resetFilesDb } from '@/testing/mocks/files';
+import { resetResponseDb } from '@/testing/mocks/response-loop';
 import { resetUploadQueues } from '@/features/files/hooks/upload-queue';
 import { server } from '@/testing/mocks/server';
 
@@ -20,6 +21,7 @@ beforeEach(async () => {
   resetDb();
   resetChatStores();
   resetFilesDb();
+  resetResponseDb();
   resetUploadQueues();
   resetSessionFromStorage();
   // The tab's socket talks to a FakeWebSocket the tests drive (FakeWebSocket.last()).

@@ -9,6 +9,8 @@ import { useLogout } from '@/features/auth/api/logout';
 import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
 import { useFilesLive } from '@/features/files/hooks/use-files-live';
 import { MentionNotifications } from '@/features/chat/components/mention-notifications';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
+import { useNotificationsLive } from '@/features/notifications/hooks/use-notifications-live';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
 export function AppLayout() {
@@ -19,6 +21,7 @@ export function AppLayout() {
   useRealtimeConnection();
   useRoomsLive();
   useFilesLive();
+  useNotificationsLive();
   const location = useLocation();
   const currentRoomId = matchPath('/rooms/:roomId/*', location.pathname)?.params.roomId;
   return (
@@ -39,6 +42,17 @@ export function AppLayout() {
             <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14zM21 21l-5-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" /></svg>
             <span className="header-search-label">{t('search.link')}</span>
           </Link>
+          <Link to="/board" className="button button-secondary header-link" aria-label={t('board.link')} title={t('board.link')}>
+            <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M3 5h18v12H3zM8 21h8M12 17v4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" /></svg>
+            <span className="header-link-label">{t('board.link')}</span>
+          </Link>
+          {user?.is_admin ? (
+            <Link to="/admin" className="button button-secondary header-link" aria-label={t('admin.link')} title={t('admin.link')}>
+              <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .5-1.5-1.5.5-2-3-1-1 2h-2l-1-2-3 1 .5 2L6 8.5 4 8l-1 3 2 1v0l-2 1 1 3 2-.5 1.5 1.5-.5 2 3 1 1-2h2l1 2 3-1-.5-2 1.5-1.5 2 .5 1-3z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" /></svg>
+              <span className="header-link-label">{t('admin.link')}</span>
+            </Link>
+          ) : null}
+          <NotificationBell />
           <MentionNotifications currentRoomId={currentRoomId} />
           {user ? (
             <span className="user-name" title={user.user_id}>

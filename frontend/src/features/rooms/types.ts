@@ -30,6 +30,17 @@ export type Room = {
   resolved_at?: string | null;
   resolution_note?: string | null;
   template_id?: string | null;
+  /** 「我來處理」: who took the room and when (null until then). */
+  acknowledged_at?: string | null;
+  acknowledged_by?: string | null;
+  /** 0 before any escalation step has fired, then the step's number (1-based). */
+  escalation_level?: number;
+  /** The policy the room keeps a copy of (null without one). */
+  escalation_policy?: { policy_id: string; name: string } | null;
+  escalation_due_at?: string | null;
+  /** Seconds from `created_at`; null while unknown. */
+  time_to_acknowledge_s?: number | null;
+  time_to_resolve_s?: number | null;
   /** Only on GET /api/rooms/{room_id}. */
   my_role?: RoomRole;
 };

@@ -15,7 +15,9 @@ export type SystemEvent =
   | 'room_updated'
   | 'file_deleted'
   | 'user_joined'
-  | 'user_left';
+  | 'user_left'
+  | 'room_acknowledged'
+  | 'escalated';
 
 /** A room event; persisted ones also carry their place in the history (`message_id`, `sequence_number`). */
 export type SystemFrame = {
@@ -56,6 +58,21 @@ export type MentionFrame = {
   sender_name?: string;
 };
 
+/** What the inbox stores (GET /api/notifications) and the `notification` frame carries. */
+export const NOTIFICATION_KINDS = ['mention', 'escalation', 'added_to_room', 'room_acknowledged', 'room_resolved'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type NotificationPayload = {
+  notification_id: string;
+  kind: NotificationKind | (string & {});
+  room_id: string;
+  room_title: string;
+  text: string;
+  created_at: string;
+  read_at: string | null;
+};
+/** A new inbox entry, pushed to every open connection of its user. */
+export type NotificationFrame = { type: 'notification'; notification: NotificationPayload };
+
 /** What every change of a stored message carries; the newest `version` of a message wins. */
 type MessageChange = { room_id: string; message_id: string; version?: number; updated_at?: string };
 export type MessageEditedFrame = MessageChange & {
@@ -83,6 +100,7 @@ export type ServerFrame =
   | PresenceFrame
   | SystemFrame
   | MentionFrame
+  | NotificationFrame
   | PongFrame
   | ErrorFrame;
 export type ServerFrameType = ServerFrame['type'];

@@ -82,6 +82,13 @@ export function makeRoom(overrides: Partial<Room> = {}): Room {
     updated_at: at,
     last_activity_at: at,
     member_count: 3,
+    acknowledged_at: null,
+    acknowledged_by: null,
+    escalation_level: 0,
+    escalation_policy: null,
+    escalation_due_at: null,
+    time_to_acknowledge_s: null,
+    time_to_resolve_s: null,
     ...overrides,
   };
 }

@@ -16,14 +16,14 @@ function bearer(request: Request): string | null {
 }
 
 /** 401 unless the request carries a live access token. */
-function requireAuth(request: Request) {
+export function requireAuth(request: Request) {
   const token = bearer(request);
   if (!token || !db.accessTokens.has(token)) return apiError(401, 'unauthorized', 'Token expired or invalid');
   return null;
 }
 
 /** The user behind the request's access token. */
-function caller(request: Request): User {
+export function caller(request: Request): User {
   const username = db.tokenUsers.get(bearer(request) ?? '') ?? 'chen.editor';
   return users[username] ?? users['chen.editor']!;
 }
@@ -35,9 +35,14 @@ function roleOf(room: Room, user: User): RoomRole | null {
   return members.find((member) => member.user_id === user.user_id)?.role ?? null;
 }
 
-type Detail = { field: string; message: string };
+export type Detail = { field: string; message: string };
 
-function validationError(details: Detail[], message = 'Invalid input') {
+/** Whole seconds between two ISO times (the backend's `time_to_*`). */
+export function secondsSince(from: string, to: string): number {
+  return Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 1000));
+}
+
+export function validationError(details: Detail[], message = 'Invalid input') {
   return apiError(400, 'validation_error', message, { details });
 }
 
@@ -62,7 +67,7 @@ function checkRoomFields(body: Record<string, unknown>, partial: boolean): Detai
 
 type RoomLookup = { room: Room; user: User; role: RoomRole } | { response: Response };
 
-function findRoom(request: Request, roomId: unknown): RoomLookup {
+export function findRoom(request: Request, roomId: unknown): RoomLookup {
   const denied = requireAuth(request);
   if (denied) return { response: denied };
   const room = db.rooms.find((r) => r.room_id === roomId);
@@ -139,6 +144,9 @@ export const handlers = [
     const type = url.searchParams.get('incident_type');
     const severity = url.searchParams.get('severity');
     const q = url.searchParams.get('q')?.toLowerCase();
+    const scope = url.searchParams.get('scope') ?? 'mine';
+    if (scope !== 'mine' && scope !== 'all') return validationError([{ field: 'scope', message: "Input should be 'mine' or 'all'" }]);
+    if (scope === 'all' && !caller(request).is_admin) return apiError(403, 'forbidden', 'Only administrators may list all rooms');
     const cursor = Number(url.searchParams.get('cursor') ?? 0);
     const matching = db.rooms
       .filter((room) => !status || room.status === status)
@@ -191,6 +199,13 @@ export const handlers = [
       resolved_at: null,
       resolution_note: null,
       template_id: template?.template_id ?? null,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      escalation_level: 0,
+      escalation_policy: null,
+      escalation_due_at: null,
+      time_to_acknowledge_s: null,
+      time_to_resolve_s: null,
     };
     db.rooms.push(room);
     db.members[room.room_id] = [
@@ -228,6 +243,10 @@ export const handlers = [
         if (room.status !== 'active') return apiError(409, 'conflict', 'Only an active room can be resolved');
         room.resolution_note = note;
         room.resolved_at = now;
+        // resolving acknowledges a room nobody took, at the same moment
+        if (!room.acknowledged_at) Object.assign(room, { acknowledged_at: now, acknowledged_by: found.user.user_id });
+        room.time_to_acknowledge_s ??= secondsSince(room.created_at, room.acknowledged_at!);
+        room.time_to_resolve_s = secondsSince(room.created_at, now);
       } else if (body.status === 'active') {
         if (room.status !== 'resolved') return apiError(409, 'conflict', 'Only a resolved room can be reopened');
       } else if (body.status === 'archived') {

@@ -1,5 +1,6 @@
 import { setupServer } from 'msw/node';
 import { fileHandlers } from '@/testing/mocks/files';
 import { handlers } from '@/testing/mocks/handlers';
+import { responseLoopHandlers } from '@/testing/mocks/response-loop';
 
-export const server = setupServer(...handlers, ...fileHandlers);
+export const server = setupServer(...handlers, ...fileHandlers, ...responseLoopHandlers);

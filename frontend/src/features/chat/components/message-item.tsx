@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
+import { formatDuration } from '@/lib/format';
 import { IncidentDataCard } from '@/features/chat/components/incident-data-card';
 import { MessageActions, MessageEditor } from '@/features/chat/components/message-actions';
 import { ReactionChips } from '@/features/chat/components/reactions';
@@ -95,6 +96,17 @@ export function systemEventText(content: Record<string, unknown>, nameOf: NameOf
       });
     case 'file_deleted':
       return t('chat.system.file_deleted', { name, filename: String(content.filename ?? '') });
+    case 'room_acknowledged':
+      return typeof content.time_to_acknowledge_s === 'number'
+        ? t('chat.system.room_acknowledged_after', { name, elapsed: formatDuration(content.time_to_acknowledge_s) })
+        : t('chat.system.room_acknowledged', { name });
+    case 'escalated': {
+      const notified = Array.isArray(content.notified) ? content.notified.filter((id): id is string => typeof id === 'string') : [];
+      return t('chat.system.escalated', {
+        level: Number(content.level) || 0,
+        names: notified.length ? notified.map(nameOf).join(t('common.listSeparator')) : t('chat.system.nobody'),
+      });
+    }
     default:
       return t('chat.system.other', { event });
   }

@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { Outlet } from 'react-router';
+import { AdminNav } from '@/features/admin/components/admin-nav';
+import { AdminOnly } from '@/features/admin/components/admin-only';
+import { PoliciesPage } from '@/features/admin/components/policies-page';
+import { RostersPage } from '@/features/admin/components/rosters-page';
+
+/** /admin: administrators only — escalation policies and on-duty rosters. */
+export function AdminLayoutRoute() {
+  const { t } = useTranslation();
+  return (
+    <div className="page admin-page">
+      <h1>{t('admin.heading')}</h1>
+      <AdminOnly>
+        <AdminNav />
+        <Outlet />
+      </AdminOnly>
+    </div>
+  );
+}
+
+export function AdminPoliciesRoute() {
+  return <PoliciesPage />;
+}
+
+export function AdminRostersRoute() {
+  return <RostersPage />;
+}

@@ -1,0 +1,19 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink } from 'react-router';
+
+/** Sections of the administration pages. */
+export function AdminNav() {
+  const { t } = useTranslation();
+  return (
+    <nav className="room-nav" aria-label={t('admin.sections')}>
+      <ul>
+        <li>
+          <NavLink to="/admin/policies">{t('admin.policy.heading')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/admin/rosters">{t('admin.roster.heading')}</NavLink>
+        </li>
+      </ul>
+    </nav>
+  );
+}
