@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['auth', 'chat', 'files', 'rooms'];
+const features = ['admin', 'auth', 'chat', 'files', 'notifications', 'rooms'];
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'e2e/artifacts'] },

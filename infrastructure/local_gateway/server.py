@@ -39,12 +39,14 @@ from infrastructure.local_gateway.config import (
 
 
 class AccessLogger(AbstractAccessLogger):
-    """``METHOD path status bytes ms``; no query string for /ws (the ticket), never headers."""
+    """``METHOD path status bytes ms``; query strings as names only (no values), none for /ws (the
+    ticket), never headers."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         path = request.path
-        if not (path == "/ws" or path.startswith("/ws/")) and request.query_string:
-            path = request.path_qs
+        if request.query_string and not (path == "/ws" or path.startswith("/ws/")):
+            # names only: a value may be a token a client put where it does not belong
+            path += "?" + "&".join(f"{name}=…" for name in dict.fromkeys(request.query))
         if path.startswith("/@connections/") and response.status < 400:
             return  # the Management API is chatty and internal; errors still show
         self.logger.info("%s %s %s %s %.0fms", request.method, path, response.status,
@@ -136,6 +138,10 @@ def build_web_app(runtime: Runtime, app_module: Any) -> tuple[web.Application, A
     web_app.router.add_route("*", "/@connections/{connection_id}", sockets.management)
     web_app.router.add_get("/__local/info", info)
     web_app.router.add_route("*", "/{tail:.*}", site.handle)
+    from infrastructure.local_gateway.security import headers_signal
+
+    web_app.on_response_prepare.append(
+        headers_signal(runtime.url, os.environ.get("S3_PUBLIC_ENDPOINT") or runtime.s3_endpoint))
 
     async def on_shutdown(_: web.Application) -> None:
         await sockets.close_all()
@@ -206,7 +212,10 @@ def _banner(runtime: Runtime) -> str:
 
 async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
     web_app, _sockets = build_web_app(runtime, app_module)
-    runner = web.AppRunner(web_app, access_log_class=AccessLogger,
+    # long request lines reach the app (which answers in the contract's shape) instead of
+    # aiohttp's plain-text 400 at 8 KB
+    runner = web.AppRunner(web_app, handler_args={"max_line_size": 65536, "max_field_size": 65536},
+                           access_log_class=AccessLogger,
                            access_log=logging.getLogger("local_gateway.access"), handle_signals=False,
                            shutdown_timeout=3.0)
     await runner.setup()

@@ -9,6 +9,10 @@
   ``GoneException`` for an unknown or closed id. Sends to one connection keep their order.
 * API Gateway's limits: messages over 128 KB close the connection with 1009; idle timeout
   (10 min) and maximum lifetime (2 h) close with 1001 (both overridable by env for tests).
+* Backpressure: at most ``MAX_PENDING_FRAMES`` frames of one connection wait for ``$default``;
+  beyond that a frame is refused with API Gateway's throttling answer (``Too Many Requests``)
+  instead of queueing without bound, and frames still waiting when the client goes away are
+  dropped (only ``$disconnect`` runs).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ipaddress
+import json
 import secrets
 import string
 import time
@@ -31,6 +36,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from infrastructure.local_gateway.config import log
 
 MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway: 128 KB per message (32 KB frames)
+MAX_PENDING_FRAMES = 200  # per connection, waiting for $default
 _ALPHABET = string.ascii_letters + string.digits
 _DISCONNECT = object()  # queue sentinel: run $disconnect after the frames already queued
 
@@ -67,7 +73,8 @@ class Connection:
     domain_name: str
     connected_at: float = field(default_factory=time.time)
     last_active: float = field(default_factory=time.time)
-    queue: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Any] = field(default_factory=lambda: asyncio.Queue(maxsize=MAX_PENDING_FRAMES))
+    throttled: int = 0  # frames refused because too many were waiting
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     open: bool = True
     close_code: int | None = None
@@ -183,12 +190,17 @@ class WebsocketBridge:
         watchdog = asyncio.create_task(self._watchdog(conn), name=f"ws-watchdog-{conn_id}")
         try:
             async for msg in ws:
-                if msg.type == WSMsgType.TEXT:
+                if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                     conn.touch()
-                    conn.queue.put_nowait((msg.data, False))
-                elif msg.type == WSMsgType.BINARY:
-                    conn.touch()
-                    conn.queue.put_nowait((base64.b64encode(msg.data).decode("ascii"), True))
+                    item = (msg.data, False) if msg.type == WSMsgType.TEXT else (
+                        base64.b64encode(msg.data).decode("ascii"), True)
+                    try:
+                        conn.queue.put_nowait(item)
+                    except asyncio.QueueFull:
+                        conn.throttled += 1
+                        async with conn.send_lock:  # API Gateway's answer to a throttled message
+                            await ws.send_str(json.dumps({"message": "Too Many Requests",
+                                                          "connectionId": conn_id}))
                 elif msg.type == WSMsgType.ERROR:
                     exc = ws.exception()
                     conn.close_code = int(getattr(exc, "code", 0) or WSCloseCode.INTERNAL_ERROR)
@@ -201,6 +213,8 @@ class WebsocketBridge:
             if not ws.closed:
                 await ws.close()
             conn.close_code = conn.close_code or ws.close_code or 1006
+            while not conn.queue.empty():  # the client is gone: its waiting frames are dropped
+                conn.queue.get_nowait()
             conn.queue.put_nowait(_DISCONNECT)
             try:
                 await consumer
@@ -316,5 +330,7 @@ class WebsocketBridge:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def info(self) -> dict[str, Any]:
-        return {"open_connections": len(self.connections)}
+        return {"open_connections": len(self.connections),
+                "frames_waiting": sum(c.queue.qsize() for c in self.connections.values()),
+                "frames_throttled": sum(c.throttled for c in self.connections.values())}
 
