@@ -392,7 +392,9 @@ class LocalServices:
         args = [weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
                 f"-s3.port={chosen['s3']}", f"-s3.config={config}", "-s3.port.iceberg=0", "-s3.port.lance=0",
                 f"-master.port={chosen['master']}", f"-volume.port={chosen['volume']}",
-                f"-filer.port={chosen['filer']}", "-master.volumeSizeLimitMB=64", "-volume.max=100"]
+                f"-filer.port={chosen['filer']}", "-master.volumeSizeLimitMB=64", "-volume.max=100",
+                # one master: with the default 10 s a restart takes ~15 s to elect itself leader
+                "-master.electionTimeout=1s"]
         # SIGKILL on the gateway's death: weed takes ~25 s to stop on SIGTERM (its data is safe either way)
         process = subprocess.Popen(args, cwd=folder, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True, preexec_fn=_die_with_parent(signal.SIGKILL))

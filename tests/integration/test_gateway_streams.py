@@ -179,3 +179,78 @@ def test_unknown_failure_identifier_fails_whole_batch(moto_endpoint: str) -> Non
     poller = make_poller(moto_endpoint, handler)
     run_until(poller, lambda: len(handler.batches) >= 2)
     assert handler.batches[:2] == [["a", "b"], ["a", "b"]]
+
+
+# ----------------------------------------------------------------------------- iterator age, checkpoints
+def test_a_slow_handler_shows_as_iterator_age_and_a_warning(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(streams, "LAG_WARNING_SECONDS", 0.3)
+    put(moto_endpoint, "a", "b", "c")
+    done: list[str] = []
+
+    def slow(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        time.sleep(0.25)  # the handler under test is slow on purpose
+        done.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    poller = StreamPoller(slow, "fanout", PLACEHOLDER, 1, moto_endpoint, "us-east-1", poll_interval=0.05,
+                          start_existing="TRIM_HORIZON")
+    with caplog.at_level("WARNING", logger="local_gateway"):
+        run_until(poller, lambda: len(done) == 3)
+    info = poller.info()
+    # the third record was read with the first and waited for two slow invocations
+    assert info["max_iterator_age_ms"] >= 400 and info["lag_warnings"] >= 1, info
+    assert info["pending_records"] == 0 and info["records"] == 3
+    assert any("iterator age" in r.getMessage() for r in caplog.records)
+
+
+def test_records_given_up_are_logged_one_by_one(moto_endpoint: str, caplog: pytest.LogCaptureFixture) -> None:
+    put(moto_endpoint, "x", "y")
+
+    def failing(event: dict[str, Any], context: Any) -> Any:
+        raise RuntimeError("boom")
+
+    poller = make_poller(moto_endpoint, failing)
+    with caplog.at_level("ERROR", logger="local_gateway"):
+        run_until(poller, lambda: poller.given_up == 2)
+    gave_up = [r.getMessage() for r in caplog.records if "gave up on record" in r.getMessage()]
+    assert len(gave_up) == 2
+    assert '{"pk":{"S":"x"}}' in gave_up[0] and '{"pk":{"S":"y"}}' in gave_up[1]
+    assert poller.info()["records_given_up"] == 2
+
+
+def test_checkpoints_resume_a_restarted_poller_after_the_last_record_handled(
+        moto_endpoint: str, tmp_path: Any) -> None:
+    store_path = tmp_path / "stream-checkpoints.json"
+    put(moto_endpoint, "a", "b")
+    first = Recorder()
+    poller = StreamPoller(first, "fanout", PLACEHOLDER, 10, moto_endpoint, "us-east-1", poll_interval=0.05,
+                          start_existing="TRIM_HORIZON", checkpoints=streams.CheckpointStore(store_path))
+    run_until(poller, lambda: sum(len(b) for b in first.batches) == 2)
+    put(moto_endpoint, "c")  # written while no poller runs
+    second = Recorder()
+    again = StreamPoller(second, "fanout", PLACEHOLDER, 10, moto_endpoint, "us-east-1", poll_interval=0.05,
+                         start_existing="TRIM_HORIZON", checkpoints=streams.CheckpointStore(store_path))
+    run_until(again, lambda: bool(second.batches))
+    assert second.batches == [["c"]]  # neither skipped nor delivered twice
+
+
+def test_template_alarms_on_fanout_iterator_age_and_the_failure_queue() -> None:
+    from pathlib import Path
+
+    from chalice.package import YAMLTemplateSerializer
+
+    template = Path(__file__).resolve().parents[2] / "infrastructure" / "template.yaml"
+    resources = YAMLTemplateSerializer().load_template(template.read_text(encoding="utf-8"), str(template))["Resources"]
+    alarms = [r["Properties"] for r in resources.values() if r.get("Type") == "AWS::CloudWatch::Alarm"]
+    ages = {a["Dimensions"][0]["Value"]["Ref"]: a for a in alarms if a["MetricName"] == "IteratorAge"}
+    assert set(ages) == {"MessageFanout", "MembershipFanout"}
+    assert ages["MessageFanout"]["Threshold"] == 5000 and ages["MessageFanout"]["Statistic"] == "Maximum"
+    assert all(a["Namespace"] == "AWS/Lambda" for a in ages.values())
+    (queue,) = [a for a in alarms if a["Namespace"] == "AWS/SQS"]
+    assert queue["MetricName"] == "ApproximateNumberOfMessagesVisible" and queue["Threshold"] == 0
+    assert queue["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["StreamFailuresQueue", "QueueName"]}
+    failure_queues = {s["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+                      for fn in ("MessageFanout", "MembershipFanout")
+                      for s in resources[fn]["Properties"]["Events"].values()}
+    assert failure_queues == {"StreamFailuresQueue"}

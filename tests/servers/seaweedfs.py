@@ -4,7 +4,9 @@
 identity (presigned POST needs one), waits until the S3 gateway answers, and stops it by PID.
 SeaweedFS 4.x also opens an Iceberg catalog (8181) and a Lance namespace (9101) on fixed
 ports by default: both are switched off, or two instances (make dev and make test) collide.
-:meth:`SeaweedFS.kill` / :meth:`SeaweedFS.restart` (same ports and folder) are for fault tests.
+:meth:`SeaweedFS.kill` / :meth:`SeaweedFS.restart` (same ports and folder) are for fault tests
+(``-master.electionTimeout=1s``: with the default 10 s a restarted master takes ~15 s to elect
+itself and answer).
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def run_seaweedfs(startup_timeout: float = 60.0) -> Iterator[SeaweedFS]:
     args = [weed, "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3", f"-s3.port={s3_port}",
             f"-s3.config={config}", "-s3.port.iceberg=0", "-s3.port.lance=0", f"-master.port={master_port}",
             f"-volume.port={volume_port}", f"-filer.port={filer_port}", "-master.volumeSizeLimitMB=64",
-            "-volume.max=100"]
+            "-volume.max=100", "-master.electionTimeout=1s"]  # a single master: a restart elects itself in 1 s
     process = subprocess.Popen(args, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
     server = SeaweedFS(f"http://127.0.0.1:{s3_port}", ACCESS_KEY, SECRET_KEY, process, args, workdir, log)
     try:
