@@ -214,7 +214,7 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
     web_app, _sockets = build_web_app(runtime, app_module)
     # long request lines reach the app (which answers in the contract's shape) instead of
     # aiohttp's plain-text 400 at 8 KB
-    runner = web.AppRunner(web_app, handler_args={"max_line_size": 65536, "max_field_size": 65536},
+    runner = web.AppRunner(web_app, max_line_size=65536, max_field_size=65536,
                            access_log_class=AccessLogger,
                            access_log=logging.getLogger("local_gateway.access"), handle_signals=False,
                            shutdown_timeout=3.0)
