@@ -120,11 +120,11 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
     from datetime import datetime, timedelta
 
     import app as app_module
+    from chalicelib import tables
     from chalicelib.auth.service import Principal
     from chalicelib.connections import sender as ws_sender
     from chalicelib.connections.models import ConnectionModel, SubscriptionModel
     from chalicelib.core import clock
-    from chalicelib import tables
     from chalicelib.core.settings import get_settings
     from chalicelib.realtime import service as realtime
     from chalicelib.rooms import schemas

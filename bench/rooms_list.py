@@ -75,8 +75,8 @@ def main() -> None:
     with run_dynamodb_local() as ddb:
         os.environ["DYNAMODB_ENDPOINT"] = ddb.endpoint
         os.environ["TABLE_PREFIX"] = "bench"
-        from chalicelib.auth.service import Principal
         from chalicelib import tables
+        from chalicelib.auth.service import Principal
         from chalicelib.rooms import schemas, service
 
         tables.create_all()

@@ -89,8 +89,8 @@ def bench_flow(path: str, repeat: int) -> None:
         os.environ.update({"S3_ENDPOINT": sw.endpoint, "S3_ACCESS_KEY_ID": sw.access_key,
                            "S3_SECRET_ACCESS_KEY": sw.secret_key, "S3_ADDRESSING_STYLE": "path",
                            "FILES_BUCKET": "bench-files", "TABLE_PREFIX": "bench"})
-        from chalicelib.auth.service import Principal
         from chalicelib import tables
+        from chalicelib.auth.service import Principal
         from chalicelib.core.settings import get_settings
         from chalicelib.files import service, storage
         from chalicelib.files.schemas import RequestUpload
