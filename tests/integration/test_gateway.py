@@ -1,7 +1,10 @@
 """The local API Gateway end to end: REST, WebSocket, Management API, streams, the SPA.
 
 The gateway runs as a subprocess (``python -m infrastructure.local_gateway``) on embedded
-moto, and the WebSocket + stream tests run again with DynamoDB Local behind it. Rows are
+moto (``--store memory``: these single-user checks are about the gateway's own mechanics), and
+the WebSocket + stream tests run again with DynamoDB Local behind it. The delivery guarantee
+under concurrency, restarts and faults is in ``test_delivery_guarantee.py`` and
+``test_restart_and_faults.py``; ``make dev``'s java check and reset are at the end. Rows are
 written straight into the gateway's tables with the app's pynamodb models.
 """
 
@@ -346,3 +349,45 @@ def test_idle_timeout_closes_with_going_away() -> None:
                 ws.recv(timeout=10)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 1001
             assert 0.5 < time.monotonic() - started < 5
+
+
+# ----------------------------------------------------------------------------- make dev: java, reset
+def test_without_java_make_dev_prints_the_apt_get_line_and_fails(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+
+    from infrastructure.local_gateway import services
+
+    root = os.geteuid() == 0
+    setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+    # the gateway itself (not root): the exact apt-get line, no server started
+    which = shutil.which
+    monkeypatch.setattr(services.shutil, "which", lambda name: None if name == "java" else which(name))
+    monkeypatch.setattr(services.os, "geteuid", lambda: 1000)
+    with pytest.raises(services.ServiceError, match=r"sudo apt-get install -y default-jre-headless"):
+        services.LocalServices(tmp_path / "data", 8000, start_s3=False).start()
+    # the Makefile's check (install-system-deps.sh dev) as an unprivileged user without java on PATH
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "id").symlink_to(shutil.which("id") or "/usr/bin/id")
+    script = Path(__file__).resolve().parents[2] / "infrastructure" / "local" / "install-system-deps.sh"
+    runas = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"] if root else []
+    result = subprocess.run([*runas, "/bin/bash", str(script), "dev"], capture_output=True, text=True, timeout=30,
+                            env={"PATH": str(bin_dir)}, cwd=tmp_path)
+    assert result.returncode == 1, result
+    assert "Run: sudo apt-get install -y default-jre-headless" in result.stderr
+
+
+def test_reset_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    from infrastructure.local_gateway import services
+
+    (tmp_path / "thesis.docx").write_text("not dev data", encoding="utf-8")
+    with pytest.raises(services.ServiceError, match="does not look like a local data folder"):
+        services.reset(tmp_path)
+    assert (tmp_path / "thesis.docx").exists()
+    data = tmp_path / "data"
+    (data / "dynamodb").mkdir(parents=True)
+    (data / "stack.json").write_text("{}", encoding="utf-8")
+    services.reset(data)
+    assert not data.exists()
