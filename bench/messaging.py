@@ -17,10 +17,12 @@ import argparse
 import asyncio
 import json
 import os
+import tempfile
 import time
 import urllib.request
 import uuid
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 import websockets
@@ -179,8 +181,10 @@ def main() -> None:
     from tests.servers.dynamodb_local import run_dynamodb_local
     from tests.servers.gateway import run_gateway
 
-    with run_dynamodb_local() as ddb:
-        with run_gateway(dynamodb_endpoint=ddb.endpoint, table_prefix="benchgw") as gw:
+    with run_dynamodb_local() as ddb, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data:
+        # S3 is not used by the bench: an address nothing answers on (no moto anywhere)
+        with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
+                         data_dir=Path(data), table_prefix="benchgw") as gw:
             base = gw.url
             owner = rest(base, "POST", "/api/auth/login", {"username": "wang.owner", "password": PASSWORD})["access_token"]
             viewer = rest(base, "POST", "/api/auth/login", {"username": "lee.viewer", "password": PASSWORD})["access_token"]
@@ -195,6 +199,11 @@ def main() -> None:
                 print(f"{fanout:>11} {result['p50']:8.1f} {result['p99']:8.1f} "
                       f"{int(result['delivered']):>5}/{int(result['expected']):<6} {result['sent_per_s']:11.1f} "
                       f"{result['deliveries_per_s']:13.1f}")
+            fanout_info = next(s for s in rest(base, "GET", "/__local/info")["streams"]
+                               if s["function"] == "message_fanout")
+            print(f"message_fanout: {fanout_info['records']} records in {fanout_info['batches']} batches, max iterator "
+                  f"age {fanout_info['max_iterator_age_ms']} ms, {fanout_info['lag_warnings']} lag warning(s), "
+                  f"{fanout_info['records_given_up']} given up")
         for subscribers in [10, 100]:
             read, write, calls = capacity_per_message(ddb.endpoint, subscribers)
             print(f"capacity per message with {subscribers} subscribers: {read:.1f} RCU, {write:.1f} WCU "
