@@ -81,18 +81,21 @@ def _wait_gone(pid: int, timeout: float) -> bool:
     return not _alive(pid) or _is_zombie(pid)
 
 
-def _die_with_parent(sig: int) -> Callable[[], None]:
-    """``preexec_fn``: the kernel sends ``sig`` to the child when the gateway dies (Linux)."""
+def _die_with_parent(sig: int) -> Callable[[], None] | None:
+    """``preexec_fn``: the kernel sends ``sig`` to the child when the gateway dies (Linux only;
+    elsewhere ``stack.json`` still lets the next start stop leftovers)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # resolved here, in the parent: the child only calls it
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
     parent = os.getpid()
 
     def prepare() -> None:
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, sig)  # PR_SET_PDEATHSIG
-        except Exception:  # noqa: BLE001 - not Linux: stack.json still catches leftovers
-            return
+        prctl(1, sig)  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the gateway died before prctl took effect
             os._exit(1)
 
