@@ -1,24 +1,37 @@
 import { Trans } from 'react-i18next';
-import { createBrowserRouter, Navigate, type RouteObject, type UIMatch } from 'react-router';
+import { createBrowserRouter, Navigate, Outlet, type RouteObject, type UIMatch } from 'react-router';
 import type { CrumbHandle } from '@/components/breadcrumbs';
+import { Loading } from '@/components/loading';
 import { RequireAuth } from '@/features/auth/components/require-auth';
 import { RoomBreadcrumb } from '@/features/rooms/components/room-breadcrumb';
 import { AppLayout } from '@/app/layouts/app-layout';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute, RouteErrorBoundary } from '@/app/routes/not-found';
-import {
-  RoomChatRoute,
-  RoomFilesRoute,
-  RoomLayoutRoute,
-  RoomMembersRoute,
-  RoomSettingsRoute,
-} from '@/app/routes/room';
 import { RoomsRoute } from '@/app/routes/rooms';
-import { RoomAuditRoute } from '@/app/routes/room-audit';
-import { SearchRoute } from '@/app/routes/search';
 import { NotificationsRoute } from '@/app/routes/notifications';
-import { BoardRoute } from '@/app/routes/board';
-import { AdminLayoutRoute, AdminPoliciesRoute, AdminRostersRoute } from '@/app/routes/admin';
+import { loadRoom } from '@/app/route-chunks';
+
+/*
+ * Route-level code splitting: the board, the admin pages, search, the audit log, the files page
+ * and the room itself (chat with its virtualised list, members, settings) are separate chunks
+ * fetched when first visited (React Router's route `lazy`: the navigation waits for the chunk,
+ * so no Suspense fallback flashes), so login and the room list load less JavaScript. Each
+ * `import()` names one module; the admin pages share theirs, and so do the room's sections.
+ * The signed-in layout prefetches the room chunk when the browser is idle (app-layout.tsx).
+ */
+const loadAdmin = () => import('@/app/routes/admin');
+const lazyRoomLayout = async () => ({ Component: (await loadRoom()).RoomLayoutRoute });
+const lazyRoomChat = async () => ({ Component: (await loadRoom()).RoomChatRoute });
+const lazyRoomMembers = async () => ({ Component: (await loadRoom()).RoomMembersRoute });
+const lazyRoomSettings = async () => ({ Component: (await loadRoom()).RoomSettingsRoute });
+const lazyBoard = async () => ({ Component: (await import('@/app/routes/board')).BoardRoute });
+const lazySearch = async () => ({ Component: (await import('@/app/routes/search')).SearchRoute });
+const lazyAudit = async () => ({ Component: (await import('@/app/routes/room-audit')).RoomAuditRoute });
+const lazyFiles = async () => ({ Component: (await import('@/app/routes/room-files')).RoomFilesRoute });
+const lazyAdminLayout = async () => ({ Component: (await loadAdmin()).AdminLayoutRoute });
+const lazyAdminPolicies = async () => ({ Component: (await loadAdmin()).AdminPoliciesRoute });
+const lazyAdminRosters = async () => ({ Component: (await loadAdmin()).AdminRostersRoute });
+const lazyAdminPlant = async () => ({ Component: (await loadAdmin()).AdminPlantRoute });
 
 function crumb(i18nKey: string): CrumbHandle {
   return { crumb: () => <Trans i18nKey={i18nKey} /> };
@@ -32,6 +45,8 @@ export const routes: RouteObject[] = [
   {
     path: '/',
     errorElement: <RouteErrorBoundary />,
+    // shown while the first route's lazy chunk loads (opening /board or /admin directly)
+    hydrateFallbackElement: <Loading />,
     children: [
       { index: true, element: <Navigate to="/rooms" replace /> },
       { path: 'login', element: <LoginRoute /> },
@@ -40,9 +55,10 @@ export const routes: RouteObject[] = [
         path: 'board',
         element: (
           <RequireAuth>
-            <BoardRoute />
+            <Outlet />
           </RequireAuth>
         ),
+        children: [{ index: true, lazy: lazyBoard }],
       },
       {
         element: (
@@ -59,27 +75,28 @@ export const routes: RouteObject[] = [
               {
                 path: ':roomId',
                 handle: roomCrumb,
-                element: <RoomLayoutRoute />,
+                lazy: lazyRoomLayout,
                 children: [
-                  { index: true, element: <RoomChatRoute /> },
-                  { path: 'files', handle: crumb('nav.files'), element: <RoomFilesRoute /> },
-                  { path: 'members', handle: crumb('nav.members'), element: <RoomMembersRoute /> },
-                  { path: 'settings', handle: crumb('nav.settings'), element: <RoomSettingsRoute /> },
-                  { path: 'audit', handle: crumb('ops.audit.crumb'), element: <RoomAuditRoute /> },
+                  { index: true, lazy: lazyRoomChat },
+                  { path: 'files', handle: crumb('nav.files'), lazy: lazyFiles },
+                  { path: 'members', handle: crumb('nav.members'), lazy: lazyRoomMembers },
+                  { path: 'settings', handle: crumb('nav.settings'), lazy: lazyRoomSettings },
+                  { path: 'audit', handle: crumb('ops.audit.crumb'), lazy: lazyAudit },
                 ],
               },
             ],
           },
-          { path: 'search', handle: crumb('search.crumb'), element: <SearchRoute /> },
+          { path: 'search', handle: crumb('search.crumb'), lazy: lazySearch },
           { path: 'notifications', handle: crumb('inbox.heading'), element: <NotificationsRoute /> },
           {
             path: 'admin',
             handle: crumb('admin.heading'),
-            element: <AdminLayoutRoute />,
+            lazy: lazyAdminLayout,
             children: [
               { index: true, element: <Navigate to="/admin/policies" replace /> },
-              { path: 'policies', handle: crumb('admin.policy.heading'), element: <AdminPoliciesRoute /> },
-              { path: 'rosters', handle: crumb('admin.roster.heading'), element: <AdminRostersRoute /> },
+              { path: 'policies', handle: crumb('admin.policy.heading'), lazy: lazyAdminPolicies },
+              { path: 'rosters', handle: crumb('admin.roster.heading'), lazy: lazyAdminRosters },
+              { path: 'plant', handle: crumb('admin.plant.heading'), lazy: lazyAdminPlant },
             ],
           },
           { path: '*', element: <NotFoundRoute /> },

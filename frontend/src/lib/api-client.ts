@@ -141,6 +141,8 @@ export type QueryValue = string | number | boolean | null | undefined;
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A body sent as it is (CSV text, file bytes) with this `Content-Type`, instead of JSON. */
+  raw?: { body: string | Blob | ArrayBuffer | Uint8Array<ArrayBuffer>; contentType: string };
   query?: Record<string, QueryValue>;
   /** false for login/refresh: no token, and a 401 is an answer, not an expired session. */
   auth?: boolean;
@@ -161,13 +163,14 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
 
 async function send(path: string, options: RequestOptions, token: string | null): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.raw) headers['Content-Type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   try {
     return await fetch(buildUrl(path, options.query), {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.body : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (error) {

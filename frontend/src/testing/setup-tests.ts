@@ -9,6 +9,7 @@ import { resetChatStores } from '@/features/chat/store/chat-store';
 import { FakeWebSocket } from '@/testing/fake-websocket';
 import { resetDb } from '@/testing/mocks/db';
 import { resetFilesDb } from '@/testing/mocks/files';
+import { resetPlantDb } from '@/testing/mocks/plant-db';
 import { resetResponseDb } from '@/testing/mocks/response-loop';
 import { resetUploadQueues } from '@/features/files/hooks/upload-queue';
 import { server } from '@/testing/mocks/server';
@@ -22,6 +23,7 @@ beforeEach(async () => {
   resetChatStores();
   resetFilesDb();
   resetResponseDb();
+  resetPlantDb();
   resetUploadQueues();
   resetSessionFromStorage();
   // The tab's socket talks to a FakeWebSocket the tests drive (FakeWebSocket.last()).

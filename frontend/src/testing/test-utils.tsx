@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router';
 import { VirtuosoMockContext } from 'react-virtuoso';
 import { AppProvider } from '@/app/provider';
 import { routes } from '@/app/router';
@@ -9,6 +9,20 @@ import { establishSession } from '@/lib/api-client';
 import { issueTokens } from '@/testing/mocks/db';
 
 export const VIRTUOSO_MOCK = { viewportHeight: 2000, itemHeight: 40 };
+
+/** Calls every route's `lazy` once (the modules stay cached; the router's own calls then resolve at once). */
+async function preloadLazyRoutes(list: RouteObject[]): Promise<void> {
+  await Promise.all(
+    list.flatMap((route) => [
+      typeof route.lazy === 'function' ? route.lazy() : undefined,
+      preloadLazyRoutes(route.children ?? []),
+    ]),
+  );
+}
+
+// The route chunks (router.tsx) are loaded up front, so a test waits for its UI and not for the
+// first transform of a lazily imported module (seconds on a busy machine).
+await preloadLazyRoutes(routes);
 
 export function createTestQueryClient(): QueryClient {
   return new QueryClient({

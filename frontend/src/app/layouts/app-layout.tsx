@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, matchPath, Outlet, useLocation } from 'react-router';
 import { Breadcrumbs } from '@/components/breadcrumbs';
@@ -11,6 +12,7 @@ import { useFilesLive } from '@/features/files/hooks/use-files-live';
 import { MentionNotifications } from '@/features/chat/components/mention-notifications';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useNotificationsLive } from '@/features/notifications/hooks/use-notifications-live';
+import { loadRoom, whenIdle } from '@/app/route-chunks';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
 export function AppLayout() {
@@ -22,6 +24,8 @@ export function AppLayout() {
   useRoomsLive();
   useFilesLive();
   useNotificationsLive();
+  // the room (chat) is a separate chunk: fetch it while the user reads the list
+  useEffect(() => whenIdle(() => void loadRoom().catch(() => undefined)), []);
   const location = useLocation();
   const currentRoomId = matchPath('/rooms/:roomId/*', location.pathname)?.params.roomId;
   return (

@@ -2,10 +2,11 @@ import { useTranslation } from 'react-i18next';
 import { Outlet } from 'react-router';
 import { AdminNav } from '@/features/admin/components/admin-nav';
 import { AdminOnly } from '@/features/admin/components/admin-only';
+import { PlantPage } from '@/features/admin/components/plant-page';
 import { PoliciesPage } from '@/features/admin/components/policies-page';
 import { RostersPage } from '@/features/admin/components/rosters-page';
 
-/** /admin: administrators only — escalation policies and on-duty rosters. */
+/** /admin: administrators only — escalation policies, on-duty rosters and the plant. */
 export function AdminLayoutRoute() {
   const { t } = useTranslation();
   return (
@@ -25,4 +26,8 @@ export function AdminPoliciesRoute() {
 
 export function AdminRostersRoute() {
   return <RostersPage />;
+}
+
+export function AdminPlantRoute() {
+  return <PlantPage />;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Outlet, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/error-alert';
 import { Loading } from '@/components/loading';
@@ -11,7 +11,6 @@ import { RoomMembers } from '@/features/rooms/components/room-members';
 import { RoomSettings } from '@/features/rooms/components/room-settings';
 import { RoomHeader } from '@/features/rooms/components/room-header';
 import { RoomNav } from '@/features/rooms/components/room-nav';
-import { FilesPage } from '@/features/files/components/files-page';
 import { useChatAttachments } from '@/app/chat-attachments';
 
 /** /rooms/:roomId — room header and section tabs around the section page. */
@@ -52,28 +51,6 @@ export function RoomChatRoute() {
       members={chatMembers}
       focusSeq={Number.isInteger(focus) && focus > 0 ? focus : null}
       attachments={attachments}
-    />
-  );
-}
-
-/** The room's files: list, filter, download, delete, upload (names from the member list). */
-export function RoomFilesRoute() {
-  const { roomId = '' } = useParams();
-  const { user } = useSession();
-  const room = useRoom(roomId);
-  const members = useMembers(roomId);
-  const names = useMemo(() => new Map((members.data ?? []).map((m) => [m.user_id, m.display_name])), [members.data]);
-  const nameOf = useCallback((userId: string) => names.get(userId) ?? userId.split('@')[0] ?? userId, [names]);
-  if (!user || room.isPending) return <Loading />;
-  if (room.isError) return <ErrorAlert error={room.error} onRetry={() => void room.refetch()} />;
-  return (
-    <FilesPage
-      key={roomId}
-      roomId={roomId}
-      selfId={user.user_id}
-      role={room.data.my_role}
-      room={room.data}
-      nameOf={nameOf}
     />
   );
 }

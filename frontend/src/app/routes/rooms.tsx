@@ -9,7 +9,7 @@ import { useRoomFilters } from '@/features/rooms/hooks/use-room-filters';
 export function RoomsRoute() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { filters, setFilter, clearFilters, hasFilters } = useRoomFilters();
+  const { filters, setFilter, setFilters, clearFilters, hasFilters } = useRoomFilters();
   const [creating, setCreating] = useState(false);
   const openerRef = useRef<HTMLButtonElement>(null);
   return (
@@ -27,7 +27,13 @@ export function RoomsRoute() {
           {t('createRoom.open')}
         </button>
       </div>
-      <RoomFilters filters={filters} onChange={setFilter} onClear={clearFilters} hasFilters={hasFilters} />
+      <RoomFilters
+        filters={filters}
+        onChange={setFilter}
+        onPlaceChange={setFilters}
+        onClear={clearFilters}
+        hasFilters={hasFilters}
+      />
       <RoomList filters={filters} hasFilters={hasFilters} />
       {creating ? (
         <CreateRoomDialog

@@ -41,6 +41,12 @@ export type Room = {
   /** Seconds from `created_at`; null while unknown. */
   time_to_acknowledge_s?: number | null;
   time_to_resolve_s?: number | null;
+  /** Where in the plant (ids of GET /api/plant; the area follows from the line). */
+  area_id?: string | null;
+  line_id?: string | null;
+  station_id?: string | null;
+  /** Free-text tool id (≤ 64 characters). */
+  equipment_id?: string | null;
   /** Only on GET /api/rooms/{room_id}. */
   my_role?: RoomRole;
 };
@@ -50,7 +56,12 @@ export type RoomFilters = {
   incident_type?: IncidentType | undefined;
   severity?: Severity | undefined;
   q?: string | undefined;
+  area_id?: string | undefined;
+  line_id?: string | undefined;
 };
+
+/** The room list's and the board's place filters (`GET /api/rooms?area_id=&line_id=`). */
+export type PlaceFilter = { area_id?: string | undefined; line_id?: string | undefined };
 
 export type Member = {
   user_id: string;
@@ -68,7 +79,12 @@ export type RoomTemplate = {
   default_severity: Severity;
   description: string | null;
   default_members: Array<{ user_id: string; role: RoomRole }>;
+  /** The policy a room made from this template gets unless another one is chosen. */
+  escalation_policy_id?: string | null;
 };
+
+/** An escalation policy as the create-room dialog offers it (GET /api/escalation-policies). */
+export type EscalationPolicyOption = { policy_id: string; name: string };
 
 /** A user from GET /api/users?q= (the member picker). */
 export type DirectoryUser = {

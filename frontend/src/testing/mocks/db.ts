@@ -52,6 +52,7 @@ export const TEMPLATES: RoomTemplate[] = [
     default_severity: 'high',
     description: '機台：\n警報代碼 / Alarm code：',
     default_members: [{ user_id: 'huang.tech@plant.test', role: 'EDITOR' }],
+    escalation_policy_id: null,
   },
   {
     template_id: 'tpl-shortage',
@@ -60,6 +61,7 @@ export const TEMPLATES: RoomTemplate[] = [
     default_severity: 'medium',
     description: '料號 / Part number：',
     default_members: [],
+    escalation_policy_id: null,
   },
 ];
 
@@ -89,12 +91,18 @@ export function makeRoom(overrides: Partial<Room> = {}): Room {
     escalation_due_at: null,
     time_to_acknowledge_s: null,
     time_to_resolve_s: null,
+    area_id: null,
+    line_id: null,
+    station_id: null,
+    equipment_id: null,
     ...overrides,
   };
 }
 
 export const db = {
   rooms: [] as Room[],
+  /** GET /api/room-templates (a fresh copy of TEMPLATES per test; tests may change it). */
+  templates: structuredClone(TEMPLATES),
   /** Members by room id. A room without an entry treats every caller as its OWNER. */
   members: {} as Record<string, Member[]>,
   /** Which user (username) an access / refresh token belongs to. */
@@ -111,6 +119,7 @@ export const db = {
 export function resetDb(): void {
   roomCounter = 0;
   db.rooms = [];
+  db.templates = structuredClone(TEMPLATES);
   db.members = {};
   db.tokenUsers.clear();
   db.refreshTokens.clear();

@@ -3,7 +3,9 @@ import type { Member, Room } from '@/features/rooms/types';
 import { INCIDENT_TYPES, SEVERITIES } from '@/features/rooms/types';
 import { ROOM_ROLES, type RoomRole } from '@/lib/roles';
 import type { User } from '@/lib/session';
-import { chatDb, db, DEMO_PASSWORD, issueTokens, TEMPLATES, userById, users } from '@/testing/mocks/db';
+import { chatDb, db, DEMO_PASSWORD, issueTokens, userById, users } from '@/testing/mocks/db';
+import { locate } from '@/testing/mocks/plant-db';
+import { responseDb } from '@/testing/mocks/response-db';
 
 /** Same shape as the backend: {"error": {"code", "message", "details"?}}. */
 export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}, init: ResponseInit = {}) {
@@ -62,7 +64,33 @@ function checkRoomFields(body: Record<string, unknown>, partial: boolean): Detai
   if (typeof body.location === 'string' && body.location.length > 200) {
     details.push({ field: 'location', message: 'String should have at most 200 characters' });
   }
+  for (const key of ['line_id', 'station_id'] as const) {
+    if (body[key] != null && (typeof body[key] !== 'string' || !NODE_ID.test(body[key]))) {
+      details.push({ field: key, message: `String should match pattern '${NODE_ID.source}'` });
+    }
+  }
+  if (body.equipment_id != null) {
+    if (typeof body.equipment_id !== 'string') details.push({ field: 'equipment_id', message: 'Input should be a valid string' });
+    else if (!body.equipment_id.length) details.push({ field: 'equipment_id', message: 'String should have at least 1 character' });
+    else if (body.equipment_id.length > 64) details.push({ field: 'equipment_id', message: 'String should have at most 64 characters' });
+  }
   return details;
+}
+
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+type Place = { area_id: string | null; line_id: string | null; station_id: string | null };
+
+/** `_place` of chalicelib/rooms/service.py: a station needs its line; unknown ids are a 400 naming the field. */
+function placeOf(lineId: unknown, stationId: unknown): Place | Response {
+  if (lineId == null) {
+    if (stationId != null) return validationError([{ field: 'line_id', message: 'field required' }], 'A station needs its line');
+    return { area_id: null, line_id: null, station_id: null };
+  }
+  const found = locate(String(lineId), stationId == null ? null : String(stationId));
+  if ('detail' in found) return validationError([found.detail], found.message);
+  return found.place;
 }
 
 type RoomLookup = { room: Room; user: User; role: RoomRole } | { response: Response };
@@ -144,6 +172,13 @@ export const handlers = [
     const type = url.searchParams.get('incident_type');
     const severity = url.searchParams.get('severity');
     const q = url.searchParams.get('q')?.toLowerCase();
+    const areaId = url.searchParams.get('area_id');
+    const lineId = url.searchParams.get('line_id');
+    for (const [key, value] of [['area_id', areaId], ['line_id', lineId]] as const) {
+      if (value !== null && !NODE_ID.test(value)) {
+        return validationError([{ field: key, message: `String should match pattern '${NODE_ID.source}'` }]);
+      }
+    }
     const scope = url.searchParams.get('scope') ?? 'mine';
     if (scope !== 'mine' && scope !== 'all') return validationError([{ field: 'scope', message: "Input should be 'mine' or 'all'" }]);
     if (scope === 'all' && !caller(request).is_admin) return apiError(403, 'forbidden', 'Only administrators may list all rooms');
@@ -152,6 +187,8 @@ export const handlers = [
       .filter((room) => !status || room.status === status)
       .filter((room) => !type || room.incident_type === type)
       .filter((room) => !severity || room.severity === severity)
+      .filter((room) => !areaId || room.area_id === areaId)
+      .filter((room) => !lineId || room.line_id === lineId)
       .filter(
         (room) =>
           !q ||
@@ -173,7 +210,7 @@ export const handlers = [
     const denied = requireAuth(request);
     if (denied) return denied;
     const body = (await request.json()) as Record<string, unknown>;
-    const template = TEMPLATES.find((tpl) => tpl.template_id === body.template_id);
+    const template = db.templates.find((tpl) => tpl.template_id === body.template_id);
     if (body.template_id !== undefined && !template) return apiError(404, 'not_found', 'No such template');
     const details = checkRoomFields(body, false);
     if (details.length) return validationError(details);
@@ -181,6 +218,15 @@ export const handlers = [
     if (!incidentType) {
       return validationError([{ field: 'incident_type', message: 'field required' }], 'incident_type is required without a template');
     }
+    if (body.escalation_policy_id != null && (typeof body.escalation_policy_id !== 'string' || !UUID.test(body.escalation_policy_id))) {
+      return validationError([{ field: 'escalation_policy_id', message: `String should match pattern '${UUID.source}'` }]);
+    }
+    // like the backend: an explicit null falls back to the template's policy too
+    const policyId = (body.escalation_policy_id as string | null | undefined) || template?.escalation_policy_id;
+    const policy = policyId ? responseDb.policies.find((p) => p.policy_id === policyId) : null;
+    if (policyId && !policy) return apiError(404, 'not_found', 'Escalation policy not found');
+    const place = placeOf(body.line_id, body.station_id);
+    if (place instanceof Response) return place;
     const user = caller(request);
     const now = new Date().toISOString();
     const room: Room = {
@@ -202,10 +248,12 @@ export const handlers = [
       acknowledged_at: null,
       acknowledged_by: null,
       escalation_level: 0,
-      escalation_policy: null,
+      escalation_policy: policy ? { policy_id: policy.policy_id, name: policy.name } : null,
       escalation_due_at: null,
       time_to_acknowledge_s: null,
       time_to_resolve_s: null,
+      ...place,
+      equipment_id: (body.equipment_id as string | undefined) ?? null,
     };
     db.rooms.push(room);
     db.members[room.room_id] = [
@@ -234,6 +282,11 @@ export const handlers = [
     const details = checkRoomFields(body, true);
     if (details.length) return validationError(details);
     const now = new Date().toISOString();
+    if ('line_id' in body || 'station_id' in body) {
+      const place = placeOf('line_id' in body ? body.line_id : room.line_id, body.station_id);
+      if (place instanceof Response) return place;
+      Object.assign(room, place);
+    }
     if (body.status !== undefined && body.status !== room.status) {
       if (body.status === 'resolved') {
         const note = typeof body.resolution_note === 'string' ? body.resolution_note.trim() : '';
@@ -256,7 +309,7 @@ export const handlers = [
       }
       room.status = body.status as Room['status'];
     }
-    for (const key of ['title', 'incident_type', 'severity', 'location', 'description'] as const) {
+    for (const key of ['title', 'incident_type', 'severity', 'location', 'description', 'equipment_id'] as const) {
       if (body[key] !== undefined) Object.assign(room, { [key]: body[key] });
     }
     room.updated_at = now;
@@ -374,7 +427,7 @@ export const handlers = [
   http.get('*/api/room-templates', ({ request }) => {
     const denied = requireAuth(request);
     if (denied) return denied;
-    return HttpResponse.json({ templates: TEMPLATES });
+    return HttpResponse.json({ templates: db.templates });
   }),
 
   // Edits and deletions (OWNER / admin), newest first; cursor = offset.

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import type { EscalationPolicy, Shift } from '@/features/admin/types';
 import type { AppNotification } from '@/features/notifications/types';
-import { users } from '@/testing/mocks/db';
+import { addPolicy, responseDb } from '@/testing/mocks/response-db';
 import {
   apiError,
   caller,
@@ -12,68 +12,14 @@ import {
   type Detail,
 } from '@/testing/mocks/handlers';
 
+// The data lives in response-db.ts (the room handlers read the policies too); re-exported for the tests.
+export { addNotification, addPolicy, resetResponseDb, responseDb } from '@/testing/mocks/response-db';
+
 /**
  * The response loop of the backend (specs/response-loop.md) over in-memory data:
  * acknowledge, the inbox, escalation policies and rosters, with the API's error shape
  * (`400 validation_error` naming pydantic-style field paths such as `steps.0.after_minutes`).
  */
-
-export const responseDb = {
-  /** Each user's inbox, newest first. */
-  notifications: {} as Record<string, AppNotification[]>,
-  policies: [] as EscalationPolicy[],
-  rosters: {} as Record<string, Shift[]>,
-  counter: 0,
-  /** Requests with a body (assertions). */
-  requests: [] as Array<{ method: string; path: string; body?: unknown }>,
-};
-
-export function resetResponseDb(): void {
-  responseDb.notifications = {};
-  responseDb.policies = [];
-  responseDb.rosters = {};
-  responseDb.counter = 0;
-  responseDb.requests = [];
-}
-
-function uuid(prefix: string, n: number): string {
-  return `${prefix}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-}
-
-/** Puts a notification in `username`'s inbox (newest first) and returns it. */
-export function addNotification(username: string, overrides: Partial<AppNotification> = {}): AppNotification {
-  responseDb.counter += 1;
-  const n = responseDb.counter;
-  const notification: AppNotification = {
-    notification_id: uuid('30000000', n),
-    kind: 'mention',
-    room_id: '00000000-0000-4000-8000-000000000001',
-    room_title: `Line ${n} 溫度異常`,
-    text: `通知 ${n}`,
-    created_at: new Date(Date.UTC(2025, 10, 17, 9, 0, 0) + n * 60_000).toISOString(),
-    read_at: null,
-    ...overrides,
-  };
-  const userId = users[username]?.user_id ?? username;
-  (responseDb.notifications[userId] ??= []).unshift(notification);
-  return notification;
-}
-
-export function addPolicy(overrides: Partial<EscalationPolicy> = {}): EscalationPolicy {
-  responseDb.counter += 1;
-  const at = new Date(Date.UTC(2025, 10, 1, 0, 0, 0) + responseDb.counter * 60_000).toISOString();
-  const policy: EscalationPolicy = {
-    policy_id: uuid('40000000', responseDb.counter),
-    name: `Policy ${responseDb.counter}`,
-    steps: [{ after_minutes: 5, notify: { users: [], roles: ['OWNER'], on_duty: [] } }],
-    repeat: 0,
-    created_at: at,
-    updated_at: at,
-    ...overrides,
-  };
-  responseDb.policies.push(policy);
-  return policy;
-}
 
 const EMAIL = /^[^@\s]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$/;
 const LINE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -13,6 +13,9 @@ export function AdminNav() {
         <li>
           <NavLink to="/admin/rosters">{t('admin.roster.heading')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/admin/plant">{t('admin.plant.heading')}</NavLink>
+        </li>
       </ul>
     </nav>
   );

@@ -86,7 +86,8 @@ describe('notification bell', () => {
     expect(await bell(2)).toBeInTheDocument();
 
     await user.click(await screen.findByRole('link', { name: /Line 3 溫度異常/ }));
-    expect(router.state.location.pathname).toBe(`/rooms/${room.room_id}`);
+    // the room is a lazily loaded route: the navigation completes once its chunk is there
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/rooms/${room.room_id}`));
     expect(await bell(1)).toBeInTheDocument();
     await waitFor(() => expect(responseDb.notifications['chen.editor@plant.test']!.find((x) => x.notification_id === n.notification_id)!.read_at).not.toBeNull());
   });

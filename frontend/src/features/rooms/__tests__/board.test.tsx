@@ -57,7 +57,7 @@ describe('/board', () => {
     expect(within(first).getByRole('timer', { name: /^等待接手 10 分 \d+ 秒$/ })).toBeInTheDocument();
     expect(within(first).getByText('未接手')).toBeInTheDocument();
 
-    await user.type(screen.getByLabelText('產線／關鍵字'), 'line 3');
+    await user.type(screen.getByLabelText('關鍵字'), 'line 3');
     await waitFor(() => expect(boardTitles()).toEqual(['Line 3 停機', 'Line 3 溫度']));
   });
 

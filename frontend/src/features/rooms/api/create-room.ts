@@ -10,6 +10,12 @@ export type CreateRoomInput = {
   location?: string;
   description?: string;
   template_id?: string;
+  /** A station needs its line; the API answers 400 naming `line_id` / `station_id` when unknown. */
+  line_id?: string;
+  station_id?: string;
+  equipment_id?: string;
+  /** `null`: no policy (the template's otherwise); left out: the template's. */
+  escalation_policy_id?: string | null;
 };
 
 /** POST /api/rooms (201) → the room; the caller becomes its OWNER. */

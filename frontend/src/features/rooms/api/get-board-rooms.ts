@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { RoomsPage } from '@/features/rooms/api/get-rooms';
-import type { Room } from '@/features/rooms/types';
+import type { PlaceFilter, Room } from '@/features/rooms/types';
 
 /** `mine`: the caller's rooms; `all`: every room (administrators only). */
 export type BoardScope = 'mine' | 'all';
@@ -15,15 +15,23 @@ export const BOARD_REFRESH_MS = 60_000;
 export const boardQueryKeys = {
   all: ['rooms', 'board'] as const,
   scope: (scope: BoardScope) => ['rooms', 'board', scope] as const,
+  place: (scope: BoardScope, place: PlaceFilter) => ['rooms', 'board', scope, place] as const,
 };
 
-/** GET /api/rooms?status=active&scope=… page after page: every open room. */
-export async function getBoardRooms(scope: BoardScope, signal?: AbortSignal): Promise<Room[]> {
+/** GET /api/rooms?status=active&scope=…&area_id=&line_id= page after page: every open room (of a place). */
+export async function getBoardRooms(scope: BoardScope, place: PlaceFilter = {}, signal?: AbortSignal): Promise<Room[]> {
   const rooms: Room[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < BOARD_MAX_PAGES; page += 1) {
     const body: RoomsPage = await api.get<RoomsPage>('/api/rooms', {
-      query: { status: 'active', limit: BOARD_PAGE_SIZE, scope: scope === 'all' ? 'all' : undefined, cursor: cursor ?? undefined },
+      query: {
+        status: 'active',
+        limit: BOARD_PAGE_SIZE,
+        scope: scope === 'all' ? 'all' : undefined,
+        area_id: place.area_id,
+        line_id: place.line_id,
+        cursor: cursor ?? undefined,
+      },
       ...(signal ? { signal } : {}),
     });
     rooms.push(...body.rooms);
@@ -33,10 +41,10 @@ export async function getBoardRooms(scope: BoardScope, signal?: AbortSignal): Pr
   return rooms;
 }
 
-export function useBoardRooms(scope: BoardScope) {
+export function useBoardRooms(scope: BoardScope, place: PlaceFilter = {}) {
   return useQuery({
-    queryKey: boardQueryKeys.scope(scope),
-    queryFn: ({ signal }) => getBoardRooms(scope, signal),
+    queryKey: boardQueryKeys.place(scope, place),
+    queryFn: ({ signal }) => getBoardRooms(scope, place, signal),
     refetchInterval: BOARD_REFRESH_MS,
     refetchIntervalInBackground: true,
   });

@@ -3,7 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '@/components/dialog';
 import { errorMessage, validationDetails } from '@/lib/errors';
 import { useCreateRoom, type CreateRoomInput } from '@/features/rooms/api/create-room';
+import { useEscalationPolicyOptions } from '@/features/rooms/api/get-escalation-policy-options';
 import { useRoomTemplates } from '@/features/rooms/api/get-room-templates';
+import {
+  EQUIPMENT_MAX,
+  PLACE_FIELDS,
+  PlaceFields,
+  type PlaceValues,
+} from '@/features/rooms/components/place-fields';
 import {
   FieldError,
   ROOM_FIELDS,
@@ -13,13 +20,14 @@ import {
   type RoomField,
   type RoomFieldValues,
 } from '@/features/rooms/components/room-fields';
-import type { Room, RoomTemplate } from '@/features/rooms/types';
+import type { EscalationPolicyOption, Room, RoomTemplate } from '@/features/rooms/types';
 
-const FIELDS = [...ROOM_FIELDS, 'template_id'] as const;
+const FIELDS = [...ROOM_FIELDS, 'template_id', ...PLACE_FIELDS, 'escalation_policy_id'] as const;
 type Field = (typeof FIELDS)[number];
 type FieldErrors = Partial<Record<Field, string>>;
 
-type Values = RoomFieldValues & { template_id: string };
+/** `escalation_policy_id` '' = none. */
+type Values = RoomFieldValues & PlaceValues & { template_id: string; escalation_policy_id: string };
 
 const EMPTY: Values = {
   template_id: '',
@@ -28,11 +36,19 @@ const EMPTY: Values = {
   severity: 'medium',
   location: '',
   description: '',
+  line_id: '',
+  station_id: '',
+  equipment_id: '',
+  escalation_policy_id: '',
 };
 
 type Props = { onClose: () => void; onCreated: (room: Room) => void };
 
-/** 新增事件: template picker pre-fills type / severity / description; server field errors map to fields. */
+/**
+ * 新增事件: the template picker pre-fills type / severity / description and the escalation
+ * policy; the place (line → station, equipment) comes from the plant; server field errors
+ * map to their fields.
+ */
 export function CreateRoomDialog({ onClose, onCreated }: Props) {
   const { t } = useTranslation();
   const id = useId();
@@ -40,6 +56,7 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
   const templates = useRoomTemplates();
+  const policies = useEscalationPolicyOptions();
   const createRoom = useCreateRoom();
 
   // Focus the first invalid field once it is enabled again (inputs are disabled while sending).
@@ -58,11 +75,25 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
     if (errors[key]) setErrors((previous) => ({ ...previous, [key]: undefined }));
   }
 
+  function setPlace(patch: Partial<PlaceValues>) {
+    setValues((previous) => ({ ...previous, ...patch }));
+    const touched = Object.keys(patch) as Array<keyof PlaceValues>;
+    // a new line also makes a station error (an unknown station of the old line) moot
+    if (touched.some((key) => errors[key])) {
+      setErrors((previous) => ({ ...previous, ...Object.fromEntries(touched.map((key) => [key, undefined])) }));
+    }
+  }
+
+  function setPolicy(policyId: string) {
+    setValues((previous) => ({ ...previous, escalation_policy_id: policyId }));
+    if (errors.escalation_policy_id) setErrors((previous) => ({ ...previous, escalation_policy_id: undefined }));
+  }
+
   function pickTemplate(templateId: string) {
     const next = templates.data?.find((tpl) => tpl.template_id === templateId);
     const previous = templates.data?.find((tpl) => tpl.template_id === values.template_id);
     setValues((current) => {
-      if (!next) return { ...current, template_id: '' };
+      if (!next) return { ...current, template_id: '', escalation_policy_id: '' };
       // Keep a description the user typed; replace an empty one or the previous template's.
       const keepDescription = current.description.trim() !== '' && current.description !== (previous?.description ?? '');
       return {
@@ -71,6 +102,8 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
         incident_type: next.incident_type,
         severity: next.default_severity,
         description: keepDescription ? current.description : (next.description ?? ''),
+        // the template's policy by default; the user may pick another one or none
+        escalation_policy_id: next.escalation_policy_id ?? '',
       };
     });
     setErrors({});
@@ -83,6 +116,9 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const found: FieldErrors = validateRoomFields(values, t);
+    if (values.equipment_id.trim().length > EQUIPMENT_MAX) {
+      found.equipment_id = t('createRoom.errors.tooLong', { max: EQUIPMENT_MAX });
+    }
     setErrors(found);
     if (Object.keys(found).length) {
       focusFirst(found);
@@ -96,6 +132,14 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
     if (values.location.trim()) input.location = values.location.trim();
     if (values.description.trim()) input.description = values.description.trim();
     if (values.template_id) input.template_id = values.template_id;
+    if (values.line_id) {
+      input.line_id = values.line_id;
+      if (values.station_id) input.station_id = values.station_id;
+    }
+    if (values.equipment_id.trim()) input.equipment_id = values.equipment_id.trim();
+    if (values.escalation_policy_id) input.escalation_policy_id = values.escalation_policy_id;
+    // "none" with a template that has a policy: say so explicitly instead of leaving it out
+    else if (template?.escalation_policy_id) input.escalation_policy_id = null;
     createRoom.mutate(input, {
       onSuccess: (room) => onCreated(room),
       onError: (error) => {
@@ -143,6 +187,19 @@ export function CreateRoomDialog({ onClose, onCreated }: Props) {
 
         <RoomFields id={id} mode="create" values={values} errors={errors} onChange={set} disabled={pending} />
 
+        <PlaceFields id={id} values={values} errors={errors} onChange={setPlace} disabled={pending} />
+
+        <PolicySelect
+          id={id}
+          value={values.escalation_policy_id}
+          templatePolicyId={template?.escalation_policy_id ?? null}
+          policies={policies.data}
+          failed={policies.isError}
+          error={errors.escalation_policy_id}
+          onChange={setPolicy}
+          disabled={pending}
+        />
+
         <div className="form-actions">
           <button type="button" className="button button-secondary" onClick={onClose} disabled={pending}>
             {t('common.cancel')}
@@ -170,5 +227,56 @@ function TemplateHint({ id, template, failed }: { id: string; template: RoomTemp
         ? ` ${t('createRoom.templateMembers', { count: template.default_members.length })}`
         : ''}
     </p>
+  );
+}
+
+type PolicySelectProps = {
+  id: string;
+  /** '' = none. */
+  value: string;
+  templatePolicyId: string | null;
+  policies: EscalationPolicyOption[] | undefined;
+  failed: boolean;
+  error: string | undefined;
+  onChange: (policyId: string) => void;
+  disabled: boolean;
+};
+
+/** 升級規則: the chosen template's policy by default, any other, or none. */
+function PolicySelect({ id, value, templatePolicyId, policies, failed, error, onChange, disabled }: PolicySelectProps) {
+  const { t } = useTranslation();
+  const hintId = `${id}-escalation-hint`;
+  const errorId = `${id}-escalation_policy_id-error`;
+  // a policy id the list does not hold (the list failed, or the template names a removed one)
+  const unlisted = value && !policies?.some((policy) => policy.policy_id === value) ? value : null;
+  const hint = failed
+    ? t('createRoom.policy.loadError')
+    : value && value === templatePolicyId
+      ? t('createRoom.policy.fromTemplate')
+      : t('createRoom.policy.hint');
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-escalation_policy_id`}>{t('createRoom.policy.label')}</label>
+      <select
+        id={`${id}-escalation_policy_id`}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+        disabled={disabled}
+      >
+        <option value="">{t('createRoom.policy.none')}</option>
+        {policies?.map((policy) => (
+          <option key={policy.policy_id} value={policy.policy_id}>
+            {policy.name}
+          </option>
+        ))}
+        {unlisted ? <option value={unlisted}>{t('createRoom.policy.templatePolicy')}</option> : null}
+      </select>
+      <FieldError id={errorId} message={error} />
+      <p id={hintId} className="field-hint">
+        {hint}
+      </p>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PlaceFilterSelects, type PlacePatch } from '@/features/rooms/components/place-filter';
 import {
   INCIDENT_TYPES,
   ROOM_STATUSES,
@@ -10,11 +11,13 @@ import {
 type Props = {
   filters: Filters;
   onChange: (key: keyof Filters, value: string | undefined) => void;
+  /** Area and line together (an area change may clear the line). */
+  onPlaceChange: (patch: PlacePatch) => void;
   onClear: () => void;
   hasFilters: boolean;
 };
 
-export function RoomFilters({ filters, onChange, onClear, hasFilters }: Props) {
+export function RoomFilters({ filters, onChange, onPlaceChange, onClear, hasFilters }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const selects = [
@@ -45,6 +48,7 @@ export function RoomFilters({ filters, onChange, onClear, hasFilters }: Props) {
             </select>
           </div>
         ))}
+        <PlaceFilterSelects value={{ area_id: filters.area_id, line_id: filters.line_id }} onChange={onPlaceChange} />
         {hasFilters ? (
           <button type="button" className="button button-secondary" onClick={onClear}>
             {t('rooms.filters.clear')}

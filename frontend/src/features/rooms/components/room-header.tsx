@@ -5,6 +5,7 @@ import { useSession } from '@/lib/session';
 import { useRoom } from '@/features/rooms/api/get-room';
 import { AckBadge } from '@/features/rooms/components/ack-badge';
 import { AcknowledgeStatus } from '@/features/rooms/components/acknowledge-status';
+import { hasPlace, RoomPlace } from '@/features/rooms/components/room-place';
 import { RoomTimers } from '@/features/rooms/components/room-timers';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { StatusBadge } from '@/features/rooms/components/status-badge';
@@ -27,6 +28,7 @@ export function RoomHeader({ roomId }: { roomId: string }) {
         {level > 0 ? <span className="badge escalation-badge">{t('rooms.escalation.level', { level })}</span> : null}
         <span className="badge">{t(`rooms.type.${room.incident_type}`)}</span>
       </div>
+      {hasPlace(room) ? <RoomPlace room={room} variant="full" /> : null}
       {room.location ? <p className="room-location">{room.location}</p> : null}
       <div className="room-response">
         <RoomTimers room={room} />

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { formatDateTime } from '@/lib/format';
 import type { Room } from '@/features/rooms/types';
 import { AckBadge, isUnacknowledgedCritical } from '@/features/rooms/components/ack-badge';
+import { hasPlace, RoomPlace } from '@/features/rooms/components/room-place';
 import { RoomTimers } from '@/features/rooms/components/room-timers';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { StatusBadge } from '@/features/rooms/components/status-badge';
@@ -29,6 +30,14 @@ export function RoomListItem({ room }: { room: Room }) {
             <dt className="visually-hidden">{t('rooms.filters.type')}</dt>
             <dd>{t(`rooms.type.${room.incident_type}`)}</dd>
           </div>
+          {hasPlace(room) ? (
+            <div className="room-meta-place">
+              <dt>{t('place.label')}</dt>
+              <dd>
+                <RoomPlace room={room} variant="compact" />
+              </dd>
+            </div>
+          ) : null}
           {room.location ? (
             <div>
               <dt>{t('rooms.location')}</dt>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { AckBadge } from '@/features/rooms/components/ack-badge';
+import { hasPlace, RoomPlace } from '@/features/rooms/components/room-place';
 import { RoomTimers } from '@/features/rooms/components/room-timers';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { isUnacknowledged } from '@/features/rooms/utils/room-timers';
@@ -31,6 +32,12 @@ export function BoardCard({ room }: { room: Room }) {
           ) : null}
         </div>
         <h2 className="board-card-title">{room.title}</h2>
+        {hasPlace(room) ? (
+          <p className="board-card-place">
+            <span className="visually-hidden">{t('place.label')}：</span>
+            <RoomPlace room={room} variant="compact" />
+          </p>
+        ) : null}
         {room.location ? <p className="board-card-location">{room.location}</p> : null}
         <RoomTimers room={room} className="board-card-timers" />
       </Link>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ConnectionStatus } from '@/components/connection-status';
@@ -8,6 +8,8 @@ import { formatTime } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { useBoardRooms, type BoardScope } from '@/features/rooms/api/get-board-rooms';
 import { BoardCard } from '@/features/rooms/components/board/board-card';
+import { PlaceFilterSelects, type PlacePatch } from '@/features/rooms/components/place-filter';
+import { pickNodeId } from '@/features/rooms/hooks/use-room-filters';
 import { matchesBoardFilter, sortForBoard } from '@/features/rooms/utils/board-order';
 import { isUnacknowledged } from '@/features/rooms/utils/room-timers';
 
@@ -40,14 +42,18 @@ function useFullscreen() {
 /**
  * /board: a full-screen view for a TV at the line. Open rooms, unacknowledged first, then by
  * severity, with large timers; the socket keeps it live (room list frames) and it refetches
- * every minute as a safety net. `?q=` filters by line, area or any word.
+ * every minute as a safety net. `?area_id=` / `?line_id=` (selects fed by the plant) go to the
+ * API; `?q=` filters the answer in the browser by any word.
  */
 export function LineBoard({ scope }: { scope: BoardScope }) {
   const { t } = useTranslation();
   const filterId = useId();
   const [params, setParams] = useSearchParams();
   const filter = params.get('q') ?? '';
-  const query = useBoardRooms(scope);
+  const areaId = pickNodeId(params.get('area_id'));
+  const lineId = pickNodeId(params.get('line_id'));
+  const place = useMemo(() => ({ area_id: areaId, line_id: lineId }), [areaId, lineId]);
+  const query = useBoardRooms(scope, place);
   const fullscreen = useFullscreen();
 
   const setFilter = (value: string) =>
@@ -56,6 +62,19 @@ export function LineBoard({ scope }: { scope: BoardScope }) {
         const next = new URLSearchParams(previous);
         if (value) next.set('q', value);
         else next.delete('q');
+        return next;
+      },
+      { replace: true },
+    );
+
+  const setPlace = (patch: PlacePatch) =>
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        for (const [key, value] of Object.entries(patch)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
         return next;
       },
       { replace: true },
@@ -70,6 +89,7 @@ export function LineBoard({ scope }: { scope: BoardScope }) {
         <h1 className="board-title">{t('board.heading')}</h1>
         <BoardClock />
         <div className="board-tools">
+          <PlaceFilterSelects value={place} onChange={setPlace} fieldClassName="board-filter board-place" />
           <div className="board-filter">
             <label htmlFor={filterId}>{t('board.filter')}</label>
             <input
@@ -103,7 +123,7 @@ export function LineBoard({ scope }: { scope: BoardScope }) {
               {t('board.summary', { count: rooms.length, waiting })}
             </p>
             {rooms.length === 0 ? (
-              <p className="board-empty">{filter ? t('board.emptyFiltered') : t('board.empty')}</p>
+              <p className="board-empty">{filter || areaId || lineId ? t('board.emptyFiltered') : t('board.empty')}</p>
             ) : (
               <ol className="board-list" aria-label={t('board.listLabel')}>
                 {rooms.map((room) => (
