@@ -71,6 +71,7 @@ class Settings:
     message_rate: float = setting("MESSAGE_RATE", default=5.0, parse=_float)  # messages/edits/reactions per second
     message_burst: int = setting("MESSAGE_BURST", default=20, parse=_int)
     typing_rate: float = setting("TYPING_RATE", default=1.0, parse=_float)  # typing frames relayed per second
+    typing_burst: int = setting("TYPING_BURST", default=3, parse=_int)  # start/stop pairs of quick messages
     max_connections_per_user: int = setting("MAX_CONNECTIONS_PER_USER", default=20, parse=_int)
     # directory
     directory_mode: str = setting("DIRECTORY_MODE", default="ldap", case="lower")  # ldap (AD) | dev (demo directory)

@@ -127,7 +127,7 @@ def _within_rate(kind: str, user_id: str) -> bool:
     the limit is refused with ``rate_limited`` and ``retry_after``; typing is dropped."""
     settings = get_settings()
     if kind == "typing":
-        return ratelimit.take("typing", user_id, settings.typing_rate, 1) == 0.0
+        return ratelimit.take("typing", user_id, settings.typing_rate, settings.typing_burst) == 0.0
     wait = ratelimit.take("message", user_id, settings.message_rate, settings.message_burst)
     if wait:
         retry = max(1, math.ceil(wait))

@@ -82,7 +82,9 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
     now = clock.iso()
     room_id = clock.new_id()
     description = body.description or (template.description if template else "")
-    policy_id = body.escalation_policy_id or (template.escalation_policy_id if template else None)
+    # an explicit null means "no escalation", even when the template names a policy
+    policy_id = body.escalation_policy_id if "escalation_policy_id" in body.model_fields_set else (
+        template.escalation_policy_id if template else None)
     policy = policies.policy_copy(policy_id) if policy_id else None
     place = _place(body.line_id, body.station_id)
     room = RoomModel(

@@ -129,6 +129,12 @@ export function scenario({ prefix, contextOptions = {} } = {}) {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(prefix ? `${who}: ${error}` : String(error)));
+    // The gateway serves every page with the CSP of production (CloudFront): a violation is a bug.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+        pageErrors.push(`${who}: CSP violation: ${msg.text()}`);
+      }
+    });
     sent[who] = [];
     received[who] = [];
     page.on('websocket', (ws) => {

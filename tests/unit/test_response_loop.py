@@ -261,3 +261,14 @@ def test_the_inbox_counts_unread_marks_read_and_refuses_others(api: Api, room: s
 def test_being_added_to_a_room_lands_in_the_inbox(api: Api, room: str) -> None:
     added = [n for n in _inbox(api, "editor")["notifications"] if n["kind"] == "added_to_room"]
     assert [n["room_id"] for n in added] == [room]
+
+
+def test_an_explicit_null_policy_means_no_escalation_even_from_a_template(api: Api) -> None:
+    policy = _policy(api)
+    template = api.call("admin", "POST", "/room-templates", {"name": "斷線", "incident_type": "equipment_failure",
+                                                            "escalation_policy_id": policy}).json_body["template_id"]
+    plain = api.call("owner", "POST", "/rooms", {"title": "x", "template_id": template,
+                                                 "escalation_policy_id": None}).json_body
+    assert plain["escalation_policy"] is None and plain["escalation_due_at"] is None
+    inherited = _room(api, template_id=template)
+    assert inherited["escalation_policy"]["policy_id"] == policy
