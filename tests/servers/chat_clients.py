@@ -4,8 +4,19 @@
   by ``message_id`` (newest ``version`` wins, patches of an equal version apply, older ones are
   dropped — the SPA's reducer rules), reconnects with backoff when its socket dies and resumes
   with ``last_seq`` (highest contiguous sequence number) and ``changed_since`` (the
-  ``server_time`` of its previous ``subscribed`` frame), fetches ``has_more`` and gaps over REST
+  ``server_time`` of its previous subscription), fetches ``has_more`` and gaps over REST
   (``?after_seq=``) like the SPA's gap check.
+
+  One difference from the SPA, on purpose: the resume point ``changed_since`` advances to a
+  subscription's ``server_time`` only once that subscription's replay has arrived. The replay
+  frames follow ``subscribed``; a socket that dies in between loses them, and resuming from the
+  new ``server_time`` would skip the edits, deletions and reactions they carried (this test
+  found exactly that). A ``ping`` sent right after ``subscribe`` is answered after the last
+  replay frame (one connection's frames are handled in order, and posts to one connection keep
+  theirs), so its ``pong`` marks the replay as complete. The SPA commits ``server_time`` on
+  ``subscribed`` (``frontend/src/features/chat/store/chat-reducer.ts``) and needs the same.
+  (On AWS two frames of one connection may run in concurrent invocations, so there the marker
+  should come from the server — e.g. a ``replay_count`` in ``subscribed``.)
 * :class:`Sender` — one WebSocket sending a mix of messages, edits, deletions and reactions.
   A message not acknowledged before the socket died is sent again with the same
   ``client_id``; every frame is followed by a ``ping`` whose ``pong`` marks that the frame was
@@ -263,6 +274,8 @@ class Subscriber:
         self.connects = 0
         self.errors: Counter[str] = Counter()
         self._resyncing = False
+        self._pending_server_time: str | None = None  # committed when the replay is complete
+        self._replay_pending = False
 
     @property
     def room_id(self) -> str:
@@ -300,7 +313,9 @@ class Subscriber:
                                                  "last_seq": self.view.last_seq}
                         if self.view.server_time:
                             frame["changed_since"] = self.view.server_time
+                        self._pending_server_time, self._replay_pending = None, True
                         await ws.send(json.dumps(frame))
+                        await ws.send(json.dumps({"type": "ping"}))  # its pong follows the whole replay
                         async for raw in ws:
                             self._on_frame(json.loads(raw))
                 except (OSError, ConnectionClosed, InvalidHandshake, InvalidStatus, TimeoutError, HttpError):
@@ -324,8 +339,11 @@ class Subscriber:
 
     def _on_frame(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
-        if kind == "subscribed" and frame.get("room_id") == self.room_id:
-            self.view.server_time = frame.get("server_time") or self.view.server_time
+        if kind == "pong" and self._replay_pending:
+            self._replay_pending = False
+            self.view.server_time = self._pending_server_time or self.view.server_time
+        elif kind == "subscribed" and frame.get("room_id") == self.room_id:
+            self._pending_server_time = frame.get("server_time")
             self.view.known_seq = max(self.view.known_seq, int(frame.get("last_seq") or 0))
             self.view._advance()
             self.subscribed.set()
