@@ -86,6 +86,7 @@ def test_browser_scenarios(tmp_path: Path) -> None:
     with run_dynamodb_local() as ddb, run_seaweedfs() as s3:
         gateway = GatewayProcess(
             dynamodb_endpoint=ddb.endpoint, s3_endpoint=s3.endpoint, table_prefix="e2e", seed=True, store="local",
+            extra_args=["--schedule-every", "3"],  # escalations in seconds, not a minute
             data_dir=tmp_path / "gateway",
             env={"S3_ACCESS_KEY_ID": s3.access_key, "S3_SECRET_ACCESS_KEY": s3.secret_key,
                  "FILES_BUCKET": f"e2e-files-{uuid.uuid4().hex[:8]}"})
