@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +26,7 @@ import pytest
 
 from tests.servers.dynamodb_local import run_dynamodb_local
 from tests.servers.gateway import GatewayProcess
+from tests.servers.processes import enter_in_parallel
 from tests.servers.seaweedfs import run_seaweedfs
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,7 +84,8 @@ def test_browser_scenarios(tmp_path: Path) -> None:
     assert Path(chromium).exists(), f"{chromium} missing: apt-get install chromium (make test does)"
     assert (FRONTEND / "dist" / "index.html").exists(), "build the SPA first: make spa"
     assert shutil.which("node"), "node is required"
-    with run_dynamodb_local() as ddb, run_seaweedfs() as s3:
+    with ExitStack() as servers:
+        ddb, s3 = enter_in_parallel(servers, run_dynamodb_local(), run_seaweedfs())
         gateway = GatewayProcess(
             dynamodb_endpoint=ddb.endpoint, s3_endpoint=s3.endpoint, table_prefix="e2e", seed=True, store="local",
             extra_args=["--schedule-every", "3"],  # escalations in seconds, not a minute

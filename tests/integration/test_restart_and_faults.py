@@ -15,6 +15,7 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from websockets.asyncio.client import connect
 from tests.servers import chat_clients as cc
 from tests.servers.dynamodb_local import DynamoDBLocal, run_dynamodb_local
 from tests.servers.gateway import GatewayProcess
+from tests.servers.processes import enter_in_parallel
 from tests.servers.seaweedfs import SeaweedFS, run_seaweedfs
 
 pytestmark = pytest.mark.integration
@@ -50,7 +52,8 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     base = Path(tmp_path_factory.mktemp("restart"))
     (base / "dynamodb").mkdir()
-    with run_dynamodb_local(db_path=base / "dynamodb") as ddb, run_seaweedfs() as s3:
+    with ExitStack() as servers:
+        ddb, s3 = enter_in_parallel(servers, run_dynamodb_local(db_path=base / "dynamodb"), run_seaweedfs())
         gateway = GatewayProcess(
             dynamodb_endpoint=ddb.endpoint, s3_endpoint=s3.endpoint, table_prefix=f"rs{uuid.uuid4().hex[:6]}",
             store="local", data_dir=base / "gateway",

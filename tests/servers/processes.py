@@ -6,6 +6,9 @@ import os
 import signal
 import socket
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack
+from typing import Any
 
 
 def free_port() -> int:
@@ -25,3 +28,11 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         os.kill(process.pid, signal.SIGKILL)
         process.wait(5)
+
+
+def enter_in_parallel(stack: ExitStack, *managers: AbstractContextManager[Any]) -> list[Any]:
+    """Enter slow-starting servers' context managers at the same time (each registers its own
+    stop on ``stack``, also when another one fails to start)."""
+    with ThreadPoolExecutor(max_workers=len(managers)) as pool:
+        futures = [pool.submit(stack.enter_context, manager) for manager in managers]
+    return [future.result() for future in futures]
