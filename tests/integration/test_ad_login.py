@@ -252,13 +252,19 @@ def test_whitespace_password_is_just_wrong(client: Any, ad: SambaDC) -> None:
     "PLANT\\john.doe)(|(cn=*",
     "CN=John Doe,CN=Users,DC=plant,DC=test",
     "john.doe\\2a",
-    "john.doe@plant.test\\",
     "(sAMAccountName=john.doe)",
 ])
 def test_ldap_special_characters_never_log_in(client: Any, ad: SambaDC, username: str) -> None:
     response = post_login(client, username, ad.users["john.doe"].password)
     assert response.status_code == 401, (username, response.status_code, response.body)
     assert response.json_body == INVALID
+
+
+def test_a_username_naming_nobody_is_refused_before_the_directory(client: Any, ad: SambaDC) -> None:
+    # "DOMAIN\" with an empty user: no account is named, so AD is not asked (issue 16)
+    response = post_login(client, "john.doe@plant.test\\", ad.users["john.doe"].password)
+    assert response.status_code == 400
+    assert response.json_body["error"]["details"][0]["field"] == "username"
 
 
 @pytest.mark.parametrize("username", ["john\x00.doe", "john.doe\x00", "\x00", "PLANT\\john.doe\x00*"])

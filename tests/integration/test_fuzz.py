@@ -31,7 +31,7 @@ from tests.servers.dynamodb_local import DynamoDBLocal
 from tests.servers.gateway import Gateway, run_gateway
 
 pytestmark = pytest.mark.integration
-COUNTS: dict[str, int] = {"rest_cases": 0, "ws_frames": 0, "ws_errors": 0}
+COUNTS: dict[str, int] = {"rest_cases": 0, "rest_unavailable": 0, "ws_frames": 0, "ws_errors": 0}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,8 @@ def fuzz_gateway(dynamodb_local: DynamoDBLocal) -> Iterator[Gateway]:
     with run_gateway(dynamodb_endpoint=dynamodb_local.endpoint, table_prefix=f"fz{uuid.uuid4().hex[:6]}",
                      env={"MESSAGE_RATE": "1000", "MESSAGE_BURST": "1000"}) as gateway:
         yield gateway
-    print(f"\nfuzzing: {COUNTS['rest_cases']} REST cases, {COUNTS['ws_frames']} WebSocket frames "
+    print(f"\nfuzzing: {COUNTS['rest_cases']} REST cases ({COUNTS['rest_unavailable']} × 503 unavailable), "
+          f"{COUNTS['ws_frames']} WebSocket frames "
           f"({COUNTS['ws_errors']} answered with error frames)")
 
 
@@ -90,7 +91,10 @@ def _fuzz(operation: Any, mode: GenerationMode, gw: Gateway, tokens: dict[str, s
         token = _login(gw, "wang.owner") if operation.path == "/auth/logout" else tokens["lin.admin"]
         response = case.call(base_url=f"{gw.url}/api", headers={"Authorization": f"Bearer {token}"})
         COUNTS["rest_cases"] += 1
-        assert response.status_code < 500, (response.status_code, response.text[:300])
+        if response.status_code == 503 and response.json()["error"]["code"] in ("unavailable", "directory_unavailable"):
+            COUNTS["rest_unavailable"] += 1  # a backing server too slow under load: the contract's answer, not a bug
+        else:
+            assert response.status_code < 500, (response.status_code, response.text[:300])
         case.validate_response(response, checks=CHECKS)
 
     run()
