@@ -12,10 +12,11 @@ Like Lambda's event source mapping (with ``ReportBatchItemFailures``):
   restart of the function): with a :class:`CheckpointStore` (``<data>/stream-checkpoints.json``)
   each shard resumes after the last record handled — records in between are delivered at
   least once, never skipped;
-* records are read ahead of the handler into a per-shard buffer (as Lambda's pollers do), so
-  a slow or failing handler shows up as **iterator age**: how long the oldest record read but
-  not yet handled has waited (``/__local/info``; a warning past :data:`LAG_WARNING_SECONDS`).
-  It is measured from when the gateway read the record: DynamoDB Local truncates
+* a reader thread reads the shards ahead of the handler into a per-shard buffer (as Lambda's
+  pollers do) while the poller thread invokes the handler, so a slow or failing handler shows
+  up as **iterator age**: how long the oldest record read but not yet handled has waited
+  (``/__local/info``; a warning past :data:`LAG_WARNING_SECONDS`). It is measured from when the
+  reader saw the record (within one poll interval of its write): DynamoDB Local truncates
   ``ApproximateCreationDateTime`` to the minute;
 * a ``batchItemFailures`` answer checkpoints before the lowest failed sequence number and
   retries from there; an exception retries the whole batch; both with exponential backoff,
@@ -121,9 +122,12 @@ class _Shard:
     shard_id: str
     parent_id: str | None
     start_type: str  # LATEST | TRIM_HORIZON (before the first checkpoint)
+    stream_arn: str = ""
     iterator: str | None = None
     checkpoint: str | None = None  # last sequence number handled (or given up)
     read_position: str | None = None  # last sequence number read into the buffer
+    floor: int = 0  # records at or below this sequence number are never buffered again
+    trimmed: bool = False  # the checkpoint fell behind the trim horizon: read from there
     buffer: deque[_Pending] = field(default_factory=deque)
     read_done: bool = False  # the shard is closed and read to its end
     next_read: float = 0.0
@@ -140,7 +144,11 @@ def _error_code(exc: Exception) -> str:
 
 
 class StreamPoller(threading.Thread):
-    """Polls one table's stream and feeds one handler."""
+    """Polls one table's stream and feeds one handler.
+
+    Two threads: this one invokes the handler (batches from the head of each shard's buffer);
+    a reader thread discovers the shards and reads them into those buffers meanwhile. The
+    buffers are deques (append by the reader, popleft by this thread)."""
 
     def __init__(self, handler: Callable[..., Any], name: str, stream_arn: str, batch_size: int,
                  endpoint: str | None, region: str, poll_interval: float = 0.15,
@@ -170,6 +178,8 @@ class StreamPoller(threading.Thread):
         self.last_error = ""
         self._lagging = False
         self._first_discovery_done = False
+        self._arrived = threading.Event()  # the reader appended records
+        self._reader = threading.Thread(target=self._read_loop, name=f"stream-read-{name}", daemon=True)
         cfg = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
         self._ddb = boto3.session.Session().client("dynamodb", endpoint_url=endpoint, region_name=region,
                                                    config=cfg)
@@ -177,19 +187,47 @@ class StreamPoller(threading.Thread):
                                                        region_name=region, config=cfg)
 
     # ----------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        super().start()
+        self._reader.start()
+
     def stop(self, timeout: float = 5.0) -> None:
         self.stopping.set()
-        if self.is_alive():
-            self.join(timeout)
+        self._arrived.set()
+        for thread in (self._reader, self):
+            if thread.is_alive():
+                thread.join(timeout)
         if self.checkpoints is not None:
             self.checkpoints.flush()
 
     def run(self) -> None:
+        """The handler's thread: hand each shard's buffered records over, in order."""
+        while not self.stopping.is_set():
+            self._arrived.clear()
+            busy = False
+            try:
+                for shard in list(self.shards.values()):
+                    if self.stopping.is_set():
+                        break
+                    if self._deliverable(shard, time.monotonic()):
+                        self._deliver(shard)
+                        busy = True
+                if self.checkpoints is not None:
+                    self.checkpoints.flush()
+            except Exception as exc:  # noqa: BLE001 - the poller must survive anything
+                self._warn(f"stream poller error: {exc}")
+                self.stopping.wait(ERROR_BACKOFF)
+            self._measure()
+            if not busy:
+                self._arrived.wait(self.poll_interval)
+
+    def _read_loop(self) -> None:
+        """The reader's thread: discover shards, read them into their buffers."""
         last_discovery = 0.0
         last_housekeeping = time.monotonic()
         while not self.stopping.is_set():
             now = time.monotonic()
-            busy = False
+            got = False
             try:
                 if self.stream_arn is None or now - last_discovery >= DISCOVER_EVERY:
                     last_discovery = now
@@ -198,24 +236,16 @@ class StreamPoller(threading.Thread):
                     if self.stopping.is_set():
                         break
                     if self._readable(shard, time.monotonic()):
-                        busy |= self._read(shard)
-                for shard in list(self.shards.values()):
-                    if self.stopping.is_set():
-                        break
-                    if self._deliverable(shard, time.monotonic()):
-                        self._deliver(shard)
-                        busy = True
+                        got |= self._read(shard)
                 if self.housekeeping and now - last_housekeeping > 30:
                     last_housekeeping = now
                     self.housekeeping()
-                if self.checkpoints is not None:
-                    self.checkpoints.flush()
-            except Exception as exc:  # noqa: BLE001 - the poller must survive anything
-                self._warn(f"stream poller error: {exc}")
+            except Exception as exc:  # noqa: BLE001 - the reader must survive anything
+                self._warn(f"stream reader error: {exc}")
                 self.stopping.wait(ERROR_BACKOFF)
-            self._measure()
-            if not busy:
-                self.stopping.wait(self.poll_interval)
+            if got:
+                self._arrived.set()
+            self.stopping.wait(self.poll_interval)
 
     def _warn(self, message: str) -> None:
         if message != self.last_error:  # one line per distinct problem, not one per poll
@@ -262,11 +292,12 @@ class StreamPoller(threading.Thread):
         if not arn or not enabled:
             self._warn("table has no stream enabled")
             return
+        shards = dict(self.shards)  # the handler's thread iterates the current dict: replace, never mutate
         if arn != self.stream_arn:
             if self.stream_arn is not None:
                 log.info("table %s has a new stream; reading it from TRIM_HORIZON", self.table)
             self.stream_arn = arn
-            self.shards = {}
+            shards = {}
         at_start = not self._first_discovery_done
         self._first_discovery_done = True
         start_type = self.start_existing if at_start else "TRIM_HORIZON"
@@ -276,20 +307,23 @@ class StreamPoller(threading.Thread):
                 desc = self._streams.describe_stream(**kwargs)["StreamDescription"]
             except (ClientError, BotoCoreError) as exc:
                 self._warn(f"cannot describe stream: {_error_code(exc) or exc}")
+                self.shards = shards
                 return
             for raw in desc.get("Shards", []):
                 shard_id = raw["ShardId"]
-                if shard_id not in self.shards:
-                    shard = _Shard(shard_id, raw.get("ParentShardId"), start_type)
+                if shard_id not in shards:
+                    shard = _Shard(shard_id, raw.get("ParentShardId"), start_type, arn)
                     if self.checkpoints is not None:
                         shard.checkpoint = self.checkpoints.get(arn, shard_id)
-                    self.shards[shard_id] = shard
+                        shard.floor = _seq(shard.checkpoint)
+                    shards[shard_id] = shard
                     log.debug("stream %s: shard %s from %s", self.table, shard_id,
                               f"after {shard.checkpoint}" if shard.checkpoint else start_type)
             last = desc.get("LastEvaluatedShardId")
             if not last:
                 break
             kwargs["ExclusiveStartShardId"] = last
+        self.shards = shards
         if self.last_error.startswith("cannot describe"):
             self.last_error = ""
 
@@ -306,8 +340,8 @@ class StreamPoller(threading.Thread):
 
     # ----------------------------------------------------------------- reading
     def _iterator(self, shard: _Shard) -> str:
-        kwargs: dict[str, Any] = {"StreamArn": self.stream_arn, "ShardId": shard.shard_id}
-        position = shard.read_position or shard.checkpoint
+        kwargs: dict[str, Any] = {"StreamArn": shard.stream_arn or self.stream_arn, "ShardId": shard.shard_id}
+        position = shard.read_position or (None if shard.trimmed else shard.checkpoint)
         if position:
             kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER", SequenceNumber=position)
         else:
@@ -325,8 +359,7 @@ class StreamPoller(threading.Thread):
             if code == "TrimmedDataAccessException":
                 log.warning("stream %s: shard %s trimmed past the checkpoint; reading from TRIM_HORIZON",
                             self.table, shard.shard_id)
-                shard.read_position = shard.checkpoint = None
-                shard.start_type = "TRIM_HORIZON"
+                shard.read_position, shard.trimmed, shard.start_type = None, True, "TRIM_HORIZON"
             elif code == "ResourceNotFoundException":
                 self.stream_arn = None  # rediscover
             elif code != "ExpiredIteratorException":
@@ -338,14 +371,14 @@ class StreamPoller(threading.Thread):
             log.info("stream %s readable again", self.table)
             self.last_error = ""
         seen = time.time()
-        # never the same record twice in the buffer (a re-read after a trimmed or reset iterator)
-        floor = max(_seq(shard.read_position), _seq(shard.checkpoint),
-                    _seq(shard.buffer[-1].record["dynamodb"].get("SequenceNumber")) if shard.buffer else 0)
-        fresh = [r for r in resp.get("Records") or [] if _seq(r.get("dynamodb", {}).get("SequenceNumber")) > floor]
+        # never the same record twice (a re-read after a trimmed or reset iterator)
+        fresh = [r for r in resp.get("Records") or []
+                 if _seq(r.get("dynamodb", {}).get("SequenceNumber")) > shard.floor]
         for record in fresh:
             shard.buffer.append(_Pending(self.lambda_record(record), seen))
         if fresh:
             shard.read_position = fresh[-1]["dynamodb"]["SequenceNumber"]
+            shard.floor = _seq(shard.read_position)
         shard.iterator = resp.get("NextShardIterator")
         if shard.iterator is None:
             shard.read_done = True
@@ -391,8 +424,8 @@ class StreamPoller(threading.Thread):
             last = shard.buffer.popleft()
         if last is not None:
             shard.checkpoint = last.record["dynamodb"]["SequenceNumber"]
-            if self.checkpoints is not None and self.stream_arn:
-                self.checkpoints.set(self.stream_arn, shard.shard_id, shard.checkpoint)
+            if self.checkpoints is not None and shard.stream_arn:
+                self.checkpoints.set(shard.stream_arn, shard.shard_id, shard.checkpoint)
 
     def _deliver(self, shard: _Shard) -> None:
         """Invoke the handler once with the batch at the head of the shard's buffer."""
