@@ -91,7 +91,9 @@ async def _run(gw: Gateway) -> dict[str, object]:
     if not converged:
         diffs = cc.differences(subscribers, server)
         pytest.fail(f"views differ from the history after {CONVERGE_TIMEOUT:.0f}s ({len(diffs)} differences):\n"
-                    + "\n".join(diffs[:40]) + f"\n{counts.summary()}\n--- gateway ---\n{gw.output()[-4000:]}")
+                    + "\n".join(diffs[:40]) + f"\n{counts.summary()}\n--- what the clients saw ---\n"
+                    + cc.explain(subscribers, server) + "\n--- gateway ---\n"
+                    + "\n".join(line for line in gw.output().splitlines() if not line.startswith("{"))[-6000:])
     first = {"burst_s": burst, "converge_s": converge, "summary": counts.summary(),
              "messages": sum(len(v) for v in server.values()), "stream": _stream_info(gw)}
 

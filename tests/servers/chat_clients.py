@@ -161,6 +161,12 @@ class RoomView:
         self.known_seq = 0
         self.server_time: str | None = None
         self.gap_since: float | None = None
+        # what happened to each message (and to the connection, under ""): for failure reports
+        self.journal: dict[str, list[str]] = {}
+
+    def note(self, key: str, text: str) -> None:
+        self.journal.setdefault(key, []).append(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} "
+                                                f"{text}")
 
     def _advance(self) -> None:
         while self.last_seq + 1 in self.by_seq:
@@ -174,6 +180,8 @@ class RoomView:
     def merge(self, view: dict[str, Any], source: str) -> None:
         message_id = view["message_id"]
         current = self.messages.get(message_id)
+        self.note(message_id, f"{source} v{view.get('version')} reactions={_reactions(view.get('reactions'))} "
+                              f"deleted={bool(view.get('deleted_at'))} (held v{current.get('version') if current else '-'})")
         incoming = dict(view)
         incoming["reactions"] = _reactions(view.get("reactions"))
         if current is None:
@@ -203,6 +211,9 @@ class RoomView:
 
     def patch(self, frame: dict[str, Any]) -> None:
         current = self.messages.get(frame.get("message_id") or "")
+        held = current.get("version") if current else "-"
+        self.note(frame.get("message_id") or "",
+                  f"{frame['type']} v{frame.get('version')} {frame.get('emoji', '')}{frame.get('user_id', '')} (held v{held})")
         if current is None:
             self.counts.unknown_patches += 1
             return
@@ -314,6 +325,8 @@ class Subscriber:
                         if self.view.server_time:
                             frame["changed_since"] = self.view.server_time
                         self._pending_server_time, self._replay_pending = None, True
+                        self.view.note("", f"connected; subscribe last_seq={frame['last_seq']} "
+                                           f"changed_since={frame.get('changed_since')}")
                         await ws.send(json.dumps(frame))
                         await ws.send(json.dumps({"type": "ping"}))  # its pong follows the whole replay
                         async for raw in ws:
@@ -322,6 +335,8 @@ class Subscriber:
                     if self.ws is None:
                         self.counts.connect_failures += 1
                 finally:
+                    if self.ws is not None:
+                        self.view.note("", "connection closed")
                     self.ws = None
                     self.subscribed.clear()
                 if stop.is_set():
@@ -342,8 +357,10 @@ class Subscriber:
         if kind == "pong" and self._replay_pending:
             self._replay_pending = False
             self.view.server_time = self._pending_server_time or self.view.server_time
+            self.view.note("", f"replay complete; resume point {self.view.server_time}")
         elif kind == "subscribed" and frame.get("room_id") == self.room_id:
             self._pending_server_time = frame.get("server_time")
+            self.view.note("", f"subscribed server_time={frame.get('server_time')} last_seq={frame.get('last_seq')}")
             self.view.known_seq = max(self.view.known_seq, int(frame.get("last_seq") or 0))
             self.view._advance()
             self.subscribed.set()
@@ -558,6 +575,26 @@ def differences(subscribers: list[Subscriber], server: dict[str, list[dict[str, 
     for sub in subscribers:
         problems += sub.view.differences(server[sub.room_id], sub.name)
     return problems
+
+
+def explain(subscribers: list[Subscriber], server: dict[str, list[dict[str, Any]]], limit: int = 3) -> str:
+    """For the first differing subscribers: the server's message and what the client saw of it."""
+    out: list[str] = []
+    for sub in subscribers:
+        expected = {m["message_id"]: m for m in server[sub.room_id]}
+        wrong = [mid for mid, want in expected.items()
+                 if sub.view.differences([want], sub.name) and mid in sub.view.messages]
+        for mid in wrong[:2]:
+            want = expected[mid]
+            out.append(f"{sub.name} seq {want['sequence_number']}: server v{want['version']} "
+                       f"reactions={_reactions(want.get('reactions'))} updated_at={want.get('updated_at')}")
+            out += [f"    {line}" for line in sub.view.journal.get(mid, [])]
+            out += [f"    conn {line}" for line in sub.view.journal.get("", [])]
+        if wrong:
+            limit -= 1
+            if limit == 0:
+                break
+    return "\n".join(out)
 
 
 def history_problems(server: dict[str, list[dict[str, Any]]], senders: list[Sender]) -> list[str]:
