@@ -138,3 +138,23 @@ def test_every_acknowledged_message_reaches_every_subscriber_once(gateway: Gatew
               f"message_fanout after burst 1: {stream['records']} records in {stream['batches']} batches, max "
               f"iterator age {stream['max_iterator_age_ms']}ms, {stream['lag_warnings']} lag warning(s), "
               f"{stream['records_given_up']} given up")
+
+
+def test_the_clients_rules_recover_from_a_change_frame_that_skipped_a_version() -> None:
+    """What the chaos run found (the SPA's rules would keep the second state for good): v3 was
+    missed while the socket was down, the live edit v4 overtook the replay's v4 snapshot."""
+    view = cc.RoomView("room", cc.Counts())
+    base = {"message_id": "m", "room_id": "room", "sequence_number": 9, "message_type": "text", "content": "a",
+            "reactions": {}, "version": 1}
+    view.merge(base, "live")
+    view.patch({"type": "reaction_added", "room_id": "room", "message_id": "m", "emoji": "🔥", "user_id": "lee",
+                "version": 2})
+    view.patch({"type": "message_edited", "room_id": "room", "message_id": "m", "content": "b",
+                "edited_at": "t4", "version": 4})  # v3 (wang's 🔥) never arrived
+    assert view.stale == {"m": 4} and view.counts.version_gaps == 1
+    snapshot = {**base, "content": "b", "edited_at": "t4", "reactions": {"🔥": ["lee", "wang"]}, "version": 4}
+    view.merge(snapshot, "replay")  # an equal version: the snapshot wins
+    assert view.messages["m"]["reactions"] == {"🔥": ["lee", "wang"]} and not view.stale
+    view.patch({"type": "reaction_removed", "room_id": "room", "message_id": "m", "emoji": "🔥", "user_id": "lee",
+                "version": 5})
+    assert view.messages["m"]["reactions"] == {"🔥": ["wang"]} and view.messages["m"]["version"] == 5

@@ -17,6 +17,15 @@
   ``subscribed`` (``frontend/src/features/chat/store/chat-reducer.ts``) and needs the same.
   (On AWS two frames of one connection may run in concurrent invocations, so there the marker
   should come from the server — e.g. a ``replay_count`` in ``subscribed``.)
+
+  A second one: versions. Each stored change bumps a message's ``version`` by one. A change
+  frame whose version skips one (``held + 1 < version``: a change was missed while the socket
+  was down, and its live frame overtook the replay) is applied, but the message is marked
+  stale and fetched again over REST; and a full message (replay, REST) replaces the held one
+  at an equal version too — a snapshot of the server at that version is never wrong. The
+  SPA's rules (patches move the version up whatever was skipped, full messages only when
+  strictly newer) left a reaction missing for good when a patch v4 arrived over v2 before the
+  replay's v4 (this test found that too).
 * :class:`Sender` — one WebSocket sending a mix of messages, edits, deletions and reactions.
   A message not acknowledged before the socket died is sent again with the same
   ``client_id``; every frame is followed by a ``ping`` whose ``pong`` marks that the frame was
@@ -124,6 +133,7 @@ class Counts:
     duplicates: int = 0  # message frames already known (same or older version): suppressed
     stale_patches: int = 0  # change frames older than the message already held: suppressed
     unknown_patches: int = 0  # change frames for a message not held yet (the SPA drops them)
+    version_gaps: int = 0  # change frames that skipped a version: the message was fetched again
     patches: int = 0
     reconnects: int = 0
     connect_failures: int = 0
@@ -136,7 +146,8 @@ class Counts:
                 f" (live {self.delivered_live}, replay {self.delivered_replay}, REST gap fill {self.delivered_rest}), "
                 f"change frames applied {self.patches}, duplicates suppressed {self.duplicates + self.stale_patches} "
                 f"(messages {self.duplicates}, change frames {self.stale_patches}), change frames for unknown "
-                f"messages {self.unknown_patches}; reconnects {self.reconnects} (chaos closes {self.chaos_closes}, "
+                f"messages {self.unknown_patches}, version gaps refetched {self.version_gaps}; reconnects "
+                f"{self.reconnects} (chaos closes {self.chaos_closes}, "
                 f"failed connects {self.connect_failures}), gap fills {self.gap_fills}")
 
 
@@ -163,6 +174,7 @@ class RoomView:
         self.gap_since: float | None = None
         # what happened to each message (and to the connection, under ""): for failure reports
         self.journal: dict[str, list[str]] = {}
+        self.stale: dict[str, int] = {}  # message id → the version a change frame skipped to
 
     def note(self, key: str, text: str) -> None:
         self.journal.setdefault(key, []).append(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} "
@@ -195,10 +207,14 @@ class RoomView:
                 self.counts.delivered_replay += 1
             else:
                 self.counts.delivered_rest += 1
-        elif int(incoming.get("version") or 1) > int(current.get("version") or 1):
-            self.messages[message_id] = incoming
         else:
-            self.counts.duplicates += 1
+            have, got = int(current.get("version") or 1), int(incoming.get("version") or 1)
+            if got > have or (got == have and not incoming.get("system")):
+                self.messages[message_id] = incoming  # a server snapshot: right at an equal version too
+            if got <= have:
+                self.counts.duplicates += 1
+        if message_id in self.stale and int(incoming.get("version") or 1) >= self.stale[message_id]:
+            del self.stale[message_id]
         self._advance()
 
     def system(self, frame: dict[str, Any]) -> None:
@@ -218,9 +234,13 @@ class RoomView:
             self.counts.unknown_patches += 1
             return
         version = int(frame.get("version") or 0)
-        if version < int(current.get("version") or 1):
+        held = int(current.get("version") or 1)
+        if version < held:
             self.counts.stale_patches += 1
             return
+        if version > held + 1:  # a change in between was missed: fetch the message again
+            self.counts.version_gaps += 1
+            self.stale[frame["message_id"]] = max(version, self.stale.get(frame["message_id"], 0))
         kind = frame["type"]
         if kind == "message_edited":
             current.update(content=frame.get("content"), edited_at=frame.get("edited_at"))
@@ -382,6 +402,24 @@ class Subscriber:
             since = self.view.gap_since
             if since is not None and time.monotonic() - since >= GAP_FILL_DELAY:
                 await self._resync()
+            for message_id in list(self.view.stale):
+                await self._refetch(message_id)
+
+    async def _refetch(self, message_id: str) -> None:
+        """One message again (``after_seq=seq-1&limit=1``): after a change frame skipped a version."""
+        held = self.view.messages.get(message_id)
+        if held is None:
+            return
+        seq = int(held["sequence_number"])
+        try:
+            page = await asyncio.to_thread(
+                http, self.base, "GET", f"/api/rooms/{self.room_id}/messages?after_seq={seq - 1}&limit=1",
+                None, self.account.token, 10.0)
+        except (OSError, HttpError):
+            return  # tried again on the next round
+        for view in page["messages"]:
+            if view["message_id"] == message_id:
+                self.view.merge(view, "rest")
 
     async def _resync(self) -> None:
         """``GET …/messages?after_seq=`` until there is no more (the SPA's resync)."""
@@ -583,7 +621,8 @@ def explain(subscribers: list[Subscriber], server: dict[str, list[dict[str, Any]
     for sub in subscribers:
         expected = {m["message_id"]: m for m in server[sub.room_id]}
         wrong = [mid for mid, want in expected.items()
-                 if sub.view.differences([want], sub.name) and mid in sub.view.messages]
+                 if mid in sub.view.messages and any(f"seq {want['sequence_number']} " in line
+                                                     for line in sub.view.differences(server[sub.room_id], sub.name))]
         for mid in wrong[:2]:
             want = expected[mid]
             out.append(f"{sub.name} seq {want['sequence_number']}: server v{want['version']} "
