@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import OPERATIONS, Operation, route
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import USER_ID_MAX, USER_ID_PATTERN
 
 bp = Blueprint(__name__)
 
@@ -43,7 +44,7 @@ _UUID = {"type": "string", "format": "uuid",
          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "room_id": _UUID, "file_id": _UUID, "template_id": _UUID,
-    "user_id": {"type": "string", "minLength": 3, "maxLength": 256, "pattern": "^[^/@\\s]+@[^/@\\s]+$"},
+    "user_id": {"type": "string", "maxLength": USER_ID_MAX, "pattern": USER_ID_PATTERN},
 }
 
 

@@ -13,10 +13,14 @@ import json
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import unquote
 
 from chalicelib.core.errors import ValidationFailed
 
 MAX_JSON_DEPTH = 32
+# A user id is the directory's e-mail-shaped UPN (bodies, path parameters and the OpenAPI document).
+USER_ID_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
+USER_ID_MAX = 256
 # Bidirectional controls: they reorder what a reader sees (U+202E turns "exe.txt" around).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -85,3 +89,14 @@ def parse_json(raw: str | bytes, what: str = "body") -> Any:
         raise ValidationFailed(f"The {what} holds invalid Unicode (a lone surrogate)",
                                details=[{"field": what, "message": "invalid Unicode"}])
     return data
+
+
+def user_id_path(value: str) -> str:
+    """A user id from a URL path (API Gateway hands path parameters over still percent-encoded):
+    decoded, trimmed, lower case; anything not shaped like a user id is a 400 naming the field,
+    before it reaches a key (DynamoDB refuses an empty or over-long key with a 500-shaped error)."""
+    user_id = unquote(value).strip().lower()
+    if len(user_id) > USER_ID_MAX or not re.fullmatch(USER_ID_PATTERN, user_id):
+        raise ValidationFailed("Invalid user id",
+                               details=[{"field": "user_id", "message": "expected an e-mail-shaped user id"}])
+    return user_id

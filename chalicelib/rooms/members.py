@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import unquote
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
@@ -21,6 +20,7 @@ from chalicelib.connections import service as connections
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed, transaction
 from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.text import user_id_path
 from chalicelib.notifications import service as notifications
 from chalicelib.rooms import schemas
 from chalicelib.rooms.access import get_access
@@ -48,7 +48,7 @@ def list_members(room_id: str, principal: Principal) -> dict[str, Any]:
 
 
 def _target(user_id: str) -> str:
-    return unquote(user_id).strip().lower()
+    return user_id_path(user_id)
 
 
 def add_member(room_id: str, principal: Principal, body: schemas.AddMember) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
-from chalicelib.core.text import clean_name, clean_text
+from chalicelib.core.text import USER_ID_MAX, USER_ID_PATTERN, clean_name, clean_text
 from chalicelib.plant.schemas import NODE_ID
 
 IncidentType = Literal["equipment_failure", "quality_issue", "material_shortage", "safety", "other"]
@@ -15,7 +15,6 @@ Severity = Literal["low", "medium", "high", "critical"]
 Status = Literal["active", "resolved", "archived"]
 Role = Literal["OWNER", "EDITOR", "VIEWER"]
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
 
 
 def _clean(value: str | None) -> str | None:
@@ -100,7 +99,7 @@ class ListRooms(Strict):
 class AddMember(Strict):
     """``POST /api/rooms/{room_id}/members``."""
 
-    user_id: str = Field(pattern=EMAIL_PATTERN, max_length=256)
+    user_id: str = Field(pattern=USER_ID_PATTERN, max_length=USER_ID_MAX)
     role: Role = "VIEWER"
 
 
@@ -113,7 +112,7 @@ class ChangeRole(Strict):
 class TemplateMember(Strict):
     """One default member of a template."""
 
-    user_id: str = Field(pattern=EMAIL_PATTERN, max_length=256)
+    user_id: str = Field(pattern=USER_ID_PATTERN, max_length=USER_ID_MAX)
     role: Role
 
 

@@ -81,6 +81,25 @@ def test_json_nested_too_deeply_is_400_on_rest(api: Api, path: str) -> None:
     assert response.json_body["error"]["code"] == "validation_error"
 
 
+@pytest.mark.parametrize("user_id", ["%20", "%00", "nobody", "a" * 300 + "@panjit.com.tw", "a%2Fb", "@@"])
+@pytest.mark.parametrize("method", ["DELETE", "PATCH"])
+def test_member_paths_that_name_no_user_are_400_before_any_key(api: Api, room: str, user_id: str,
+                                                                method: str) -> None:
+    # an empty or over-long key is refused by DynamoDB itself: the fuzzer found a 500 for "%20"
+    body = {"role": "VIEWER"} if method == "PATCH" else None
+    response = api.call("owner", method, f"/rooms/{room}/members/{user_id}", body)
+    assert response.status_code == 400, response.body
+    assert response.json_body["error"]["details"] == [{"field": "user_id",
+                                                       "message": "expected an e-mail-shaped user id"}]
+    members = api.call("owner", "GET", f"/rooms/{room}/members").json_body["members"]
+    assert len(members) >= 3  # nobody was removed
+
+
+def test_a_percent_encoded_member_path_still_names_the_member(api: Api, room: str) -> None:
+    response = api.call("owner", "DELETE", f"/rooms/{room}/members/CHEN.editor%40panjit.com.tw")
+    assert response.status_code == 204, response.body
+
+
 @pytest.mark.parametrize("username", ["\\", "PANJIT\\", "@panjit.com.tw", " @ ", "PANJIT\\ "])
 def test_usernames_that_name_nobody_are_400(client: Any, username: str) -> None:
     response = post_json(client, "/auth/login", {"username": username, "password": PASSWORD})
