@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from chalice import Chalice, CORSConfig, Rate
-from chalice.app import CloudWatchEvent, DynamoDBEvent, WebsocketEvent
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
@@ -19,15 +19,20 @@ from chalicelib.core.observability import middleware as observability_middleware
 from chalicelib.core.openapi import bp as openapi_routes
 from chalicelib.core.settings import load_settings
 from chalicelib.files.routes import bp as file_routes
+from chalicelib.integrations.routes import bp as integration_routes
 from chalicelib.messaging import fanout
 from chalicelib.messaging.routes import bp as message_routes
+from chalicelib.notifications import channels as notification_channels
 from chalicelib.notifications.routes import bp as notification_routes
+from chalicelib.outbound.queue import queue_name as outbound_queue_name
 from chalicelib.plant.routes import bp as plant_routes
 from chalicelib.realtime import service as realtime
 from chalicelib.response.routes import bp as response_routes
 from chalicelib.rooms import escalation
 from chalicelib.rooms import fanout as room_fanout
 from chalicelib.rooms.routes import bp as room_routes
+from chalicelib.webhooks import events as webhook_events
+from chalicelib.webhooks.routes import bp as webhook_routes
 
 app = Chalice(app_name="incident-response")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -45,6 +50,8 @@ app.register_blueprint(file_routes)
 app.register_blueprint(notification_routes)
 app.register_blueprint(plant_routes)
 app.register_blueprint(response_routes)
+app.register_blueprint(integration_routes)
+app.register_blueprint(webhook_routes)
 app.register_blueprint(openapi_routes)
 
 
@@ -79,6 +86,9 @@ def _stream_arn(logical: str) -> str:
 
 MESSAGES_STREAM_ARN = _stream_arn("messages")
 MEMBERSHIPS_STREAM_ARN = _stream_arn("memberships")
+ROOMS_STREAM_ARN = _stream_arn("rooms")
+NOTIFICATIONS_STREAM_ARN = _stream_arn("notifications")
+OUTBOUND_QUEUE_ARN = f"arn:aws:sqs:{_settings.region}:000000000000:{outbound_queue_name(_settings)}"
 
 
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
@@ -91,6 +101,30 @@ def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Memberships stream → the affected user's connections (live room lists)."""
     return room_fanout.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=ROOMS_STREAM_ARN, batch_size=100, starting_position="LATEST")
+def room_events(event: DynamoDBEvent) -> dict[str, Any]:
+    """Rooms stream → webhook deliveries (created, acknowledged, escalated, resolved) on the outbound queue."""
+    return webhook_events.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=NOTIFICATIONS_STREAM_ARN, batch_size=100, starting_position="LATEST")
+def notification_fanout(event: DynamoDBEvent) -> dict[str, Any]:
+    """Notifications stream → queued e-mails and Web Pushes (each user's settings decide)."""
+    return notification_channels.handle_batch(event.to_dict(), event.context)
+
+
+# ------------------------------------------------------------------------ queue
+@app.on_sqs_message(queue_arn=OUTBOUND_QUEUE_ARN, batch_size=10)
+def outbound_deliveries(event: SQSEvent) -> dict[str, Any]:
+    """The outbound queue → e-mail, Web Push and webhook senders (retried with backoff, logged)."""
+    from chalicelib import outbound
+    from chalicelib.notifications import email, push
+    from chalicelib.webhooks import sender as webhook
+
+    return outbound.handle_batch(event.to_dict(), event.context,
+                                 senders={"email": email.send, "push": push.send, "webhook": webhook.send})
 
 
 # ------------------------------------------------------------------------ scheduled

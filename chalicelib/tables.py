@@ -17,12 +17,20 @@ from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import db
 from chalicelib.core.settings import Settings
 from chalicelib.files.models import FileModel
+from chalicelib.integrations.models import IntegrationKeyModel, OpenIncidentModel
 from chalicelib.messaging.models import AuditModel, IncidentPointModel, SearchTermModel
-from chalicelib.notifications.models import NotificationKeyModel, NotificationModel
+from chalicelib.notifications.models import (
+    NotificationKeyModel,
+    NotificationModel,
+    NotificationSettingsModel,
+    PushSubscriptionModel,
+)
+from chalicelib.outbound.models import DeliveryModel
 from chalicelib.plant.models import PlantModel
 from chalicelib.response.models import PolicyModel, RosterModel
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.models import ClientIdModel, MessageModel
+from chalicelib.webhooks.models import WebhookModel
 
 MODELS: tuple[type[Model], ...] = (
     # auth
@@ -33,12 +41,19 @@ MODELS: tuple[type[Model], ...] = (
     MessageModel, ClientIdModel,
     # notifications, the response loop
     NotificationModel, NotificationKeyModel, PolicyModel, RosterModel, PlantModel,
+    NotificationSettingsModel, PushSubscriptionModel,
+    # outbound deliveries (e-mail, Web Push, webhooks)
+    DeliveryModel,
+    # webhooks
+    WebhookModel,
     # rooms
     RoomModel, MembershipModel, TemplateModel,
     # files
     FileModel,
     # messaging
     AuditModel, IncidentPointModel, SearchTermModel,
+    # machine-raised incidents
+    IntegrationKeyModel, OpenIncidentModel,
 )
 
 

@@ -27,5 +27,8 @@ aws s3 sync frontend/dist/assets "s3://$BUCKET/assets" --delete \
   --cache-control "public, max-age=31536000, immutable"
 aws s3 sync frontend/dist "s3://$BUCKET" --delete --exclude "assets/*" \
   --cache-control "no-cache"
-aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION" --paths "/index.html" "/" >/dev/null
+# the PWA manifest's type (s3 sync guesses binary/octet-stream for .webmanifest)
+aws s3 cp frontend/dist/manifest.webmanifest "s3://$BUCKET/manifest.webmanifest" \
+  --cache-control "no-cache" --content-type "application/manifest+json"
+aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION" --paths "/index.html" "/" "/sw.js" "/manifest.webmanifest" >/dev/null
 echo "published: $SPA_URL"

@@ -271,3 +271,40 @@ class StreamPump:
     def pump(self, handler: Any) -> dict[str, Any]:
         """Invoke ``handler`` with the pending records (one batch)."""
         return dict(handler({"Records": self.records()}, None))
+
+
+class Outbox:
+    """The outbound queue in unit tests: ``chalicelib.outbound.queue.send`` lands here and
+    :meth:`run` hands the messages to the real consumer as SQS records. Delays are honoured by
+    moving the clock (``clock.now`` is patched): no test waits for a backoff."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from chalicelib.core import clock
+
+        self.queued: list[tuple[dict[str, Any], int]] = []
+        self.now = clock.now()
+        self.sent_delays: list[int] = []
+        monkeypatch.setattr(clock, "now", lambda: self.now)
+
+    def send(self, body: dict[str, Any], delay_seconds: int = 0) -> None:
+        self.queued.append((json.loads(json.dumps(body)), int(delay_seconds)))
+        self.sent_delays.append(int(delay_seconds))
+
+    def event(self, bodies: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"Records": [{"messageId": str(uuid.uuid4()), "receiptHandle": "r", "body": json.dumps(b),
+                             "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {},
+                             "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:0:unit-outbound",
+                             "awsRegion": "us-east-1"} for b in bodies]}
+
+    def run(self, senders: dict[str, Any], rounds: int = 20) -> dict[str, Any]:
+        """Consume until the queue is empty (moving the clock past each delay); the last response."""
+        from chalicelib import outbound
+
+        response: dict[str, Any] = {}
+        for _ in range(rounds):
+            if not self.queued:
+                break
+            batch, self.queued = self.queued, []
+            self.now += max(delay for _, delay in batch)
+            response = outbound.handle_batch(self.event([b for b, _ in batch]), None, senders)
+        return response

@@ -23,3 +23,9 @@ def _parameter(name: str) -> str:
     from aws_lambda_powertools.utilities import parameters
 
     return str(parameters.get_parameter(name, decrypt=True, max_age=300))
+
+
+def secret_parameter(name: str) -> str:
+    """A SecureString from SSM Parameter Store (VAPID private key, SMTP password), cached per
+    container; never logged."""
+    return _parameter(name)

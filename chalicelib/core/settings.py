@@ -73,6 +73,9 @@ class Settings:
     typing_rate: float = setting("TYPING_RATE", default=1.0, parse=_float)  # typing frames relayed per second
     typing_burst: int = setting("TYPING_BURST", default=3, parse=_int)  # start/stop pairs of quick messages
     max_connections_per_user: int = setting("MAX_CONNECTIONS_PER_USER", default=20, parse=_int)
+    # machine events per integration key per second (token bucket, per container: see README)
+    integration_event_rate: float = setting("INTEGRATION_EVENT_RATE", default=2.0, parse=_float)
+    integration_event_burst: int = setting("INTEGRATION_EVENT_BURST", default=30, parse=_int)
     # directory
     directory_mode: str = setting("DIRECTORY_MODE", default="ldap", case="lower")  # ldap (AD) | dev (demo directory)
     ldap_urls: tuple[str, ...] = setting("LDAP_URLS", default=(), parse=_csv)
@@ -95,6 +98,39 @@ class Settings:
     connection_ttl: int = setting("CONNECTION_TTL", default=3 * 3600, parse=_int)
     # the response loop
     plant_timezone: str = setting("PLANT_TIMEZONE", default="Asia/Taipei")  # rosters' shift times
+    # outbound deliveries (e-mail, Web Push, webhooks): an SQS queue and its consumer
+    outbound_queue_url: str = setting("OUTBOUND_QUEUE_URL", default="")
+    sqs_endpoint: str | None = setting("SQS_ENDPOINT", default=None, parse=_optional, aws=False)
+    outbound_max_attempts: int = setting("OUTBOUND_MAX_ATTEMPTS", default=5, parse=_int)
+    outbound_backoff_seconds: float = setting("OUTBOUND_BACKOFF_SECONDS", default=30.0, parse=_float)  # ×4 each time
+    outbound_lease_seconds: int = setting("OUTBOUND_LEASE_SECONDS", default=90, parse=_int)  # > the sender's timeout
+    # Web Push (VAPID): the public key is public; the private key comes from SSM on AWS
+    vapid_public_key: str = setting("VAPID_PUBLIC_KEY", default="")
+    vapid_private_key: str = setting("VAPID_PRIVATE_KEY", default="", aws=False)
+    vapid_private_key_parameter: str = setting("VAPID_PRIVATE_KEY_PARAMETER", default="")
+    vapid_subject: str = setting("VAPID_SUBJECT", default="mailto:andon@example.com")
+    push_service_hosts: tuple[str, ...] = setting(
+        "PUSH_SERVICE_HOSTS", parse=_csv, case="lower",
+        default=("fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"))
+    push_allow_any_endpoint: bool = setting("PUSH_ALLOW_ANY_ENDPOINT", default=False, parse=_bool)  # development
+    # e-mail notifications (chalicelib/notifications/email.py)
+    email_transport: str = setting("EMAIL_TRANSPORT", default="none", case="lower")  # smtp | ses | none
+    email_from: str = setting("EMAIL_FROM", default="產線異常通報 <incident-response@localhost>")
+    smtp_host: str = setting("SMTP_HOST", default="")
+    smtp_port: int = setting("SMTP_PORT", default=587, parse=_int)
+    smtp_tls: str = setting("SMTP_TLS", default="starttls", case="lower")  # starttls | tls | none (loopback only)
+    smtp_username: str = setting("SMTP_USERNAME", default="")
+    smtp_password: str = setting("SMTP_PASSWORD", default="", aws=False)  # locally; on AWS the parameter below
+    smtp_password_parameter: str = setting("SMTP_PASSWORD_PARAMETER", default="")  # SSM SecureString name
+    smtp_timeout: float = setting("SMTP_TIMEOUT", default=10.0, parse=_float)
+    ses_region: str = setting("SES_REGION", default="")  # empty: the function's region
+    # the SPA's address in links sent out (e-mail); falls back to the SPA's CORS origin
+    public_app_url: str = setting("PUBLIC_APP_URL", "CORS_ALLOW_ORIGIN", default="")
+    # webhooks (chalicelib/webhooks): https to public addresses only; development (make dev) may
+    # post over http to loopback/private receivers — never settable on AWS (aws=False)
+    webhook_allow_private: bool = setting("WEBHOOK_ALLOW_PRIVATE", default=False, parse=_bool, aws=False)
+    webhook_connect_timeout: float = setting("WEBHOOK_CONNECT_TIMEOUT", default=3.0, parse=_float)
+    webhook_read_timeout: float = setting("WEBHOOK_READ_TIMEOUT", default=5.0, parse=_float)
     # http
     cors_allow_origin: str = setting("CORS_ALLOW_ORIGIN", default="")
     api_reference: bool = setting("API_REFERENCE", default=False, parse=_bool)  # GET /api/reference (development)

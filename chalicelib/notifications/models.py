@@ -1,9 +1,11 @@
 """Storage of the inbox: one item per (user, notification), newest first; unread ones also in
-a sparse index (the unread count is a Query of that index, not of the whole inbox)."""
+a sparse index (the unread count is a Query of that index, not of the whole inbox). New
+notifications reach the channels beyond the app through the table's stream. Users' channel
+settings and their browsers' push subscriptions."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, UnicodeAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -27,6 +29,7 @@ class NotificationModel(Model):
 
     class Meta:
         table_name = "notifications"
+        stream_view_type = "NEW_IMAGE"  # → e-mail and Web Push (chalicelib.notifications.channels)
 
     user_id = UnicodeAttribute(hash_key=True)
     sort_key = UnicodeAttribute(range_key=True)  # "<created_at>#<notification_id>"
@@ -52,3 +55,34 @@ class NotificationKeyModel(Model):
     notification_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     sort_key = UnicodeAttribute()
+
+
+@register
+class NotificationSettingsModel(Model):
+    """One user's channels and kinds (absent: the defaults — everything on)."""
+
+    class Meta:
+        table_name = "notification-settings"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    email = BooleanAttribute(default=True)
+    web_push = BooleanAttribute(default=True)
+    kinds = JSONAttribute(default=dict)  # {kind: bool}; kinds not in it are on
+    updated_at = UnicodeAttribute(null=True)
+
+
+@register
+class PushSubscriptionModel(Model):
+    """A browser that allowed Web Push: its endpoint and keys (the id is a digest of the endpoint,
+    so subscribing the same browser again replaces it)."""
+
+    class Meta:
+        table_name = "push-subscriptions"
+
+    user_id = UnicodeAttribute(hash_key=True)
+    subscription_id = UnicodeAttribute(range_key=True)
+    endpoint = UnicodeAttribute()
+    p256dh = UnicodeAttribute()
+    auth = UnicodeAttribute()
+    user_agent = UnicodeAttribute(default="")
+    created_at = UnicodeAttribute()

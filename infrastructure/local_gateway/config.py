@@ -52,6 +52,7 @@ class Options:
     stream_start: str = "trim_horizon"  # latest | trim_horizon (shards without a checkpoint at start)
     poll_interval: float = 0.15
     schedule_every: float | None = None  # seconds between runs of every scheduled function (None: its own rate)
+    queue_visibility: float = 5.0  # seconds before a message a queue handler failed is received again
     ws_idle_timeout: float = 600.0
     ws_max_lifetime: float = 7200.0
     stage: str = "api"
@@ -91,6 +92,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
                         help="seconds between GetRecords calls per shard (default 0.15)")
     parser.add_argument("--schedule-every", type=float, default=None,
                         help="run the app's scheduled functions every N seconds (default: their own rate)")
+    parser.add_argument("--queue-visibility", type=float, default=_env_float("LOCAL_QUEUE_VISIBILITY", 5.0),
+                        help="seconds before a queue message whose handler failed is received again (default 5)")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging of the gateway")
     ns = parser.parse_args(argv)
     data_dir = Path(ns.data_dir).resolve() if ns.data_dir else (
@@ -109,6 +112,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         stream_start=ns.stream_start,
         poll_interval=max(0.02, ns.poll_interval),
         schedule_every=max(0.5, ns.schedule_every) if ns.schedule_every else None,
+        queue_visibility=max(0.1, ns.queue_visibility),
         ws_idle_timeout=_env_float("LOCAL_WS_IDLE_TIMEOUT", 600.0),
         ws_max_lifetime=_env_float("LOCAL_WS_MAX_LIFETIME", 7200.0),
         verbose=ns.verbose,
@@ -216,6 +220,26 @@ def dev_signing_key(data_dir: Path) -> str:
     return key
 
 
+def dev_vapid_keys(data_dir: Path | None) -> tuple[str, str]:
+    """Web Push keys for development, generated once and kept with the data (browsers'
+    subscriptions are bound to the public key): ``(public, private)`` as base64url."""
+    from infrastructure.vapid_keys import generate
+
+    path = data_dir / "vapid.json" if data_dir is not None else None
+    try:
+        if path is not None:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            return str(saved["public"]), str(saved["private"])
+    except (OSError, ValueError, KeyError):
+        pass
+    public, private = generate()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"public": public, "private": private}), encoding="utf-8")
+        path.chmod(0o600)
+    return public, private
+
+
 def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str,
                       management_endpoint: str, s3_keys: tuple[str, str] | None = None) -> None:
     """Set the app's environment (defaults only where the developer has not set a value)."""
@@ -234,10 +258,19 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
         # kept with the data (sessions survive a restart); in memory a new key per start
         env["JWT_SECRET"] = (dev_signing_key(options.data_dir) if options.data_dir and options.store == "local"
                              else secrets.token_urlsafe(48))
+    if not env.get("VAPID_PRIVATE_KEY") and not env.get("VAPID_PRIVATE_KEY_PARAMETER"):
+        keep = options.data_dir if options.data_dir and options.store == "local" else None
+        env["VAPID_PUBLIC_KEY"], env["VAPID_PRIVATE_KEY"] = dev_vapid_keys(keep)
+    env.setdefault("WEBHOOK_ALLOW_PRIVATE", "true")  # development: receivers on this machine or the LAN
     env.setdefault("DIRECTORY_MODE", "dev")
     env.setdefault("DEV_DIRECTORY_FILE", str(DEV_DIRECTORY_FILE))
     env.setdefault("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
     env.setdefault("ADMIN_GROUP", "IRS-Admins")
+    # e-mail: by SMTP to the mail catcher the gateway starts (unless SMTP_HOST names a server);
+    # links in mails point at this gateway
+    for name, value in (("EMAIL_TRANSPORT", "smtp"), ("PUBLIC_APP_URL", management_endpoint)):
+        if not env.get(name, "").strip():
+            env[name] = value
     if options.table_prefix:
         env["TABLE_PREFIX"] = options.table_prefix
     # these must point at what this process serves / started

@@ -66,6 +66,9 @@ class Runtime:
     services: Any = None  # services.LocalServices when this gateway started servers
     pollers: list[Any] = field(default_factory=list)
     schedules: list[Any] = field(default_factory=list)
+    queues: Any = None  # queues.LocalQueues: SQS on loopback
+    queue_pollers: list[Any] = field(default_factory=list)
+    mail: Any = None  # mail.MailCatcher when EMAIL_TRANSPORT=smtp and no SMTP_HOST was given
     started: float = field(default_factory=time.time)
 
 
@@ -137,6 +140,8 @@ def build_web_app(runtime: Runtime, app_module: Any) -> tuple[web.Application, A
     web_app.router.add_get("/ws/{room_id}", sockets.handle)
     web_app.router.add_route("*", "/@connections/{connection_id}", sockets.management)
     web_app.router.add_get("/__local/info", info)
+    if runtime.mail is not None:
+        runtime.mail.add_routes(web_app)  # /__local/mail: what the app sent (development only)
     web_app.router.add_route("*", "/{tail:.*}", site.handle)
     from infrastructure.local_gateway.security import headers_signal
 
@@ -172,6 +177,9 @@ def runtime_info(runtime: Runtime, sockets: Any = None) -> dict[str, Any]:
         "pid": os.getpid(),
         "streams": [p.info() for p in runtime.pollers],
         "schedules": [s.info() for s in runtime.schedules],
+        "mail": runtime.mail.info() if runtime.mail is not None else None,
+        "queues": {**runtime.queues.info(), "consumers": [p.info() for p in runtime.queue_pollers]}
+        if runtime.queues is not None else None,
     }
     if sockets is not None:
         data.update(sockets.info())
@@ -206,6 +214,8 @@ def _banner(runtime: Runtime) -> str:
     if logins:
         lines.append(f"  Demo logins (password {DEMO_PASSWORD}):")
         lines.extend(f"    {line}" for line in logins)
+    if runtime.mail is not None:
+        lines.append(f"  E-mail caught locally: {url}/__local/mail (SMTP {runtime.mail.host}:{runtime.mail.port})")
     lines += ["  Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
@@ -231,6 +241,8 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
         poller.start()
     for schedule in runtime.schedules:
         schedule.start()
+    for queue_poller in runtime.queue_pollers:
+        queue_poller.start()
     print(_banner(runtime), flush=True)
     print("LOCAL_GATEWAY_READY " + json.dumps(runtime_info(runtime)), flush=True)
     await stop.wait()
@@ -242,6 +254,33 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
     log.info("stopping ...")
     await runner.cleanup()
     log.debug("web server stopped")
+
+
+def _start_queues(options: Options, local: bool) -> Any:
+    """SQS on loopback; the app's queue URLs point at it (set before the app reads its settings)."""
+    from chalicelib.core.settings import load_settings
+    from chalicelib.outbound.queue import queue_name
+    from infrastructure.local_gateway.queues import LocalQueues
+
+    store = options.data_dir / "queues.json" if local and options.data_dir is not None else None
+    queues = LocalQueues(store, visibility_timeout=options.queue_visibility)
+    queues.start()
+    os.environ["SQS_ENDPOINT"] = queues.endpoint
+    os.environ["OUTBOUND_QUEUE_URL"] = queues.url(queue_name(load_settings()))
+    return queues
+
+
+def _start_mail() -> Any:
+    """The local mail catcher, when the app sends by SMTP and no server was named (before the app
+    reads its settings)."""
+    from infrastructure.local_gateway import mail
+
+    if not mail.wanted():
+        return None
+    catcher = mail.MailCatcher()
+    catcher.start()
+    mail.point_app_at(catcher)
+    return catcher
 
 
 def _terminate_startup(*_: Any) -> None:
@@ -303,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
             s3_keys = (runtime.services.s3_access_key, runtime.services.s3_secret_key)
         apply_environment(options, runtime.dynamodb_endpoint, runtime.s3_endpoint, runtime.management_endpoint,
                           s3_keys)
+        runtime.queues = _start_queues(options, local)
+        runtime.mail = _start_mail()
         app_module = _prepare_app(runtime)
         from chalicelib.core.settings import get_settings
         from infrastructure.local_gateway.streams import CheckpointStore, pollers_for
@@ -320,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
         from infrastructure.local_gateway.schedules import schedules_for
 
         runtime.schedules = schedules_for(app_module.app, app_module, settings.region, options.schedule_every)
+        from infrastructure.local_gateway.queues import queue_pollers_for
+
+        runtime.queue_pollers = queue_pollers_for(app_module.app, app_module, runtime.queues, settings.region)
         asyncio.run(_serve(runtime, app_module, sock))
     except KeyboardInterrupt:
         pass
@@ -330,6 +374,12 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         for schedule in runtime.schedules:
             schedule.stop()
+        for queue_poller in runtime.queue_pollers:
+            queue_poller.stop()
+        if runtime.mail is not None:
+            runtime.mail.stop()
+        if runtime.queues is not None:
+            runtime.queues.stop()
         for poller in runtime.pollers:
             poller.stopping.set()
         for poller in runtime.pollers:

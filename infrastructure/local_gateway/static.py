@@ -1,7 +1,8 @@
 """The built SPA: files from ``--static``, ``index.html`` for client-side routes.
 
-Hashed build output under ``assets/`` is cached for a year; ``index.html`` is ``no-cache`` so
-a rebuild shows up on reload. Without a build, a short page says how to make one.
+Hashed build output under ``assets/`` is cached for a year; ``index.html``, the service worker
+(``sw.js``, scope ``/``) and ``manifest.webmanifest`` are ``no-cache`` so a rebuild shows up on reload.
+Without a build, a short page says how to make one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ for _ext, _type in {
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 SHORT = "public, max-age=300"
+# The service worker (scope "/": it sits at the root) and the PWA manifest keep fixed names, so a
+# new build must reach the browser on its next check rather than after a cache lifetime.
+REVALIDATED = frozenset({"sw.js", "manifest.webmanifest"})
 
 NOT_BUILT = """The SPA is not built yet ({folder} is missing).
 
@@ -73,7 +77,7 @@ class StaticSite:
                 return web.Response(status=404, text="Not found\n")
             path = self.folder / "index.html"  # a client-side route such as /rooms/abc
         rel = path.relative_to(self.folder).as_posix()
-        if rel == "index.html" or rel.endswith("/index.html"):
+        if rel == "index.html" or rel.endswith("/index.html") or rel in REVALIDATED:
             cache = NO_CACHE
         elif rel.startswith("assets/"):
             cache = IMMUTABLE

@@ -33,6 +33,17 @@ def shared_environment(websocket_stage: str) -> dict[str, Any]:
         "S3_PUBLIC_ENDPOINT": {"Ref": "MinioPublicEndpoint"},
         "S3_REGION": {"Fn::If": ["UseMinio", {"Ref": "MinioRegion"}, {"Ref": "AWS::Region"}]},
         "S3_ADDRESSING_STYLE": {"Ref": "S3AddressingStyle"},
+        "OUTBOUND_QUEUE_URL": {"Ref": "OutboundQueue"},
+        "EMAIL_TRANSPORT": {"Ref": "EmailTransport"},
+        "EMAIL_FROM": {"Ref": "EmailFrom"},
+        "SMTP_HOST": {"Ref": "SmtpHost"},
+        "SMTP_PORT": {"Ref": "SmtpPort"},
+        "SMTP_TLS": {"Ref": "SmtpTls"},
+        "SMTP_USERNAME": {"Ref": "SmtpUsername"},
+        "SMTP_PASSWORD_PARAMETER": {"Fn::Sub": "/incident-response/${Stage}/smtp-password"},
+        "SES_REGION": {"Ref": "SesRegion"},
+        "VAPID_PUBLIC_KEY": {"Ref": "VapidPublicKey"},
+        "VAPID_PRIVATE_KEY_PARAMETER": {"Fn::Sub": "/incident-response/${Stage}/vapid-private-key"},
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }
 

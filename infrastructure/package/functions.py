@@ -9,4 +9,7 @@ FUNCTIONS = {
     "message_fanout": ("MessageFanout", "MessageFanoutRole"),
     "membership_fanout": ("MembershipFanout", "MembershipFanoutRole"),
     "escalate": ("Escalate", "EscalateRole"),
+    "notification_fanout": ("NotificationFanout", "NotificationFanoutRole"),
+    "room_events": ("RoomEvents", "RoomEventsRole"),
+    "outbound_deliveries": ("OutboundDeliveries", "OutboundDeliveriesRole"),
 }

@@ -55,6 +55,24 @@ ACCESS: dict[str, dict[str, Any]] = {
         "tables": {"domain:connections": "rw"},
         "streams": ["memberships"], "manage_connections": True, "failure_queue": True,
     },
+    "NotificationFanout": {
+        # notifications stream → queued e-mails and pushes: each user's settings and browsers,
+        # the delivery log (recorded once per delivery id) and the outbound queue
+        "tables": {"notification-settings": "r", "push-subscriptions": "r", "deliveries": "rw"},
+        "streams": ["notifications"], "failure_queue": True, "outbound_queue": True,
+    },
+    "OutboundDeliveries": {
+        # the queue's consumer: leases and logs deliveries, re-queues retries; push drops dead
+        # subscriptions; e-mail needs the recipient's address; webhooks their URL and secret
+        "tables": {"deliveries": "rw", "push-subscriptions": "rw", "users": "r", "webhooks": "r"},
+        "outbound_queue": True, "outbound_consumer": True, "email": True, "vapid": True,
+    },
+    "RoomEvents": {
+        # rooms stream → webhook deliveries: the webhooks' events (Query), the actor's name, the
+        # delivery log (recorded once per delivery id) and the outbound queue
+        "tables": {"webhooks": "r", "users": "r", "deliveries": "rw"},
+        "streams": ["rooms"], "failure_queue": True, "outbound_queue": True,
+    },
 }
 
 
@@ -121,6 +139,25 @@ def role_policy(function: str, models: dict[str, Any]) -> dict[str, Any]:
                            "Resource": _arn("ssm", "parameter${JwtSecretParameter}")})
         statements.append({"Fn::If": ["HasKmsKey", {
             "Sid": "SigningKeyDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"],
+            "Resource": {"Ref": "JwtSecretKmsKeyArn"}}, {"Ref": "AWS::NoValue"}]})
+    if spec.get("outbound_queue"):
+        statements.append({"Sid": "OutboundQueueSend", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                           "Resource": {"Fn::GetAtt": ["OutboundQueue", "Arn"]}})
+    if spec.get("outbound_consumer"):
+        statements.append({"Sid": "OutboundQueueReceive", "Effect": "Allow",
+                           "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                      "sqs:ChangeMessageVisibility"],
+                           "Resource": {"Fn::GetAtt": ["OutboundQueue", "Arn"]}})
+    if spec.get("vapid"):
+        statements.append({"Sid": "VapidKey", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+                           "Resource": _arn("ssm", "parameter/incident-response/${Stage}/vapid-private-key")})
+    if spec.get("email"):  # e-mail notifications: SES (SES_REGION may differ) or SMTP with its password in SSM
+        statements.append({"Sid": "SendEmail", "Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+                           "Resource": {"Fn::Sub": "arn:${AWS::Partition}:ses:*:${AWS::AccountId}:identity/*"}})
+        statements.append({"Sid": "SmtpPassword", "Effect": "Allow", "Action": ["ssm:GetParameter"],
+                           "Resource": _arn("ssm", "parameter/incident-response/${Stage}/smtp-password")})
+        statements.append({"Fn::If": ["HasKmsKey", {
+            "Sid": "SmtpPasswordDecrypt", "Effect": "Allow", "Action": ["kms:Decrypt"],
             "Resource": {"Ref": "JwtSecretKmsKeyArn"}}, {"Ref": "AWS::NoValue"}]})
     if spec.get("files_bucket"):
         statements.append({"Fn::If": ["UseS3", {

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://spa.example.test"
 FUNCTIONS = ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect", "MessageFanout",
-             "MembershipFanout", "Escalate"]
+             "MembershipFanout", "Escalate", "NotificationFanout", "RoomEvents", "OutboundDeliveries"]
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +186,9 @@ TRACER = textwrap.dedent('''
     SEEN = set()
     ENTRY = {"ws_connect": "WebsocketConnect", "ws_message": "WebsocketMessage",
              "ws_disconnect": "WebsocketDisconnect", "message_fanout": "MessageFanout",
-             "membership_fanout": "MembershipFanout", "escalate": "Escalate"}
+             "membership_fanout": "MembershipFanout", "escalate": "Escalate",
+             "notification_fanout": "NotificationFanout", "room_events": "RoomEvents",
+             "outbound_deliveries": "OutboundDeliveries"}
     SERVICE = {"connect": "WebsocketConnect", "handle_frame": "WebsocketMessage", "disconnect": "WebsocketDisconnect"}
     MAIN = threading.main_thread().ident
     _orig = botocore.client.BaseClient._make_api_call
@@ -206,6 +208,12 @@ TRACER = textwrap.dedent('''
                 who = "MembershipFanout"
             elif path.endswith("chalicelib/rooms/escalation.py") and name == "run_due":
                 who = "Escalate"
+            elif path.endswith("chalicelib/notifications/channels.py") and name == "handle_batch":
+                who = "NotificationFanout"
+            elif path.endswith("chalicelib/webhooks/events.py") and name == "handle_batch":
+                who = "RoomEvents"
+            elif path.endswith("chalicelib/outbound/service.py") and name == "handle_batch":
+                who = "OutboundDeliveries"
             elif "chalice/test.py" in path or "chalice/local.py" in path:
                 api = True
             frame = frame.f_back
@@ -242,7 +250,8 @@ TRACER = textwrap.dedent('''
 # The unit tests that drive the WebSocket handlers and stream fan-outs (APIHandler is
 # exercised along the way through the Chalice test client).
 REPLAYED = ["test_realtime_connection.py", "test_messaging.py", "test_fanout.py", "test_room_live_updates.py",
-            "test_message_operations.py", "test_files_messaging.py", "test_response_loop.py"]
+            "test_message_operations.py", "test_files_messaging.py", "test_response_loop.py",
+            "test_notification_channels.py", "test_outbound.py", "test_webhooks.py", "test_email.py"]
 S3_ACTION = {"HeadObject": "s3:GetObject", "GetObject": "s3:GetObject", "PutObject": "s3:PutObject",
              "CopyObject": "s3:PutObject", "DeleteObject": "s3:DeleteObject", "ListObjectsV2": "s3:ListBucket"}
 
@@ -276,7 +285,8 @@ def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any
     subprocess.run([sys.executable, "-c", "import access_trace, pytest, sys; sys.exit(pytest.main(sys.argv[1:]))",
                     *files, "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, timeout=600)
     calls = [tuple(c) for c in json.loads(out.read_text(encoding="utf-8"))]
-    assert {c[0] for c in calls} >= {"APIHandler", "WebsocketConnect", "WebsocketMessage", "MessageFanout"}
+    assert {c[0] for c in calls} >= {"APIHandler", "WebsocketConnect", "WebsocketMessage", "MessageFanout",
+                                     "NotificationFanout", "RoomEvents", "OutboundDeliveries"}
     logicals = sorted((m.Meta.logical_name for m in tables.MODELS), key=len, reverse=True)
     denied = []
     for function, service, operation, target, detail in calls:

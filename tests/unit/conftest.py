@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from tests.builders import Api, Files, StreamPump
+from tests.builders import Api, Files, Outbox, StreamPump
 from tests.conftest import DEV_DIRECTORY
 
 
@@ -91,3 +91,11 @@ def management_api(monkeypatch: pytest.MonkeyPatch) -> Any:
 def message_stream(aws: None) -> StreamPump:
     """The Messages table's changes (call ``.pump(app.message_fanout)``)."""
     return StreamPump("unit-messages")
+
+
+@pytest.fixture
+def outbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Outbox:
+    """The outbound queue, consumed on demand (``outbox.run(senders)``), with a movable clock."""
+    box = Outbox(monkeypatch)
+    monkeypatch.setattr("chalicelib.outbound.queue.send", box.send)
+    return box

@@ -32,6 +32,11 @@ const lazyAdminLayout = async () => ({ Component: (await loadAdmin()).AdminLayou
 const lazyAdminPolicies = async () => ({ Component: (await loadAdmin()).AdminPoliciesRoute });
 const lazyAdminRosters = async () => ({ Component: (await loadAdmin()).AdminRostersRoute });
 const lazyAdminPlant = async () => ({ Component: (await loadAdmin()).AdminPlantRoute });
+const lazyAdminIntegrationKeys = async () => ({ Component: (await loadAdmin()).AdminIntegrationKeysRoute });
+const lazyAdminWebhooks = async () => ({ Component: (await loadAdmin()).AdminWebhooksRoute });
+const lazyNotificationSettings = async () => ({
+  Component: (await import('@/features/notifications/components/notification-settings')).NotificationSettingsPage,
+});
 
 function crumb(i18nKey: string): CrumbHandle {
   return { crumb: () => <Trans i18nKey={i18nKey} /> };
@@ -88,6 +93,7 @@ export const routes: RouteObject[] = [
           },
           { path: 'search', handle: crumb('search.crumb'), lazy: lazySearch },
           { path: 'notifications', handle: crumb('inbox.heading'), element: <NotificationsRoute /> },
+          { path: 'settings/notifications', handle: crumb('notificationSettings.heading'), lazy: lazyNotificationSettings },
           {
             path: 'admin',
             handle: crumb('admin.heading'),
@@ -97,6 +103,12 @@ export const routes: RouteObject[] = [
               { path: 'policies', handle: crumb('admin.policy.heading'), lazy: lazyAdminPolicies },
               { path: 'rosters', handle: crumb('admin.roster.heading'), lazy: lazyAdminRosters },
               { path: 'plant', handle: crumb('admin.plant.heading'), lazy: lazyAdminPlant },
+              {
+                path: 'integration-keys',
+                handle: crumb('admin.integrationKeys.heading'),
+                lazy: lazyAdminIntegrationKeys,
+              },
+              { path: 'webhooks', handle: crumb('admin.webhooks.heading'), lazy: lazyAdminWebhooks },
             ],
           },
           { path: '*', element: <NotFoundRoute /> },

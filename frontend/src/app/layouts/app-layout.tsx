@@ -12,6 +12,7 @@ import { useFilesLive } from '@/features/files/hooks/use-files-live';
 import { MentionNotifications } from '@/features/chat/components/mention-notifications';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useNotificationsLive } from '@/features/notifications/hooks/use-notifications-live';
+import { PushPrompt } from '@/features/notifications/components/push-prompt';
 import { loadRoom, whenIdle } from '@/app/route-chunks';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
@@ -76,6 +77,7 @@ export function AppLayout() {
         </div>
       </header>
       <Breadcrumbs />
+      <PushPrompt />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>

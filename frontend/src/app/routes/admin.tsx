@@ -2,9 +2,11 @@ import { useTranslation } from 'react-i18next';
 import { Outlet } from 'react-router';
 import { AdminNav } from '@/features/admin/components/admin-nav';
 import { AdminOnly } from '@/features/admin/components/admin-only';
+import { IntegrationKeysPage } from '@/features/admin/components/integration-keys-page';
 import { PlantPage } from '@/features/admin/components/plant-page';
 import { PoliciesPage } from '@/features/admin/components/policies-page';
 import { RostersPage } from '@/features/admin/components/rosters-page';
+import { WebhooksPage } from '@/features/admin/components/webhooks-page';
 
 /** /admin: administrators only — escalation policies, on-duty rosters and the plant. */
 export function AdminLayoutRoute() {
@@ -30,4 +32,12 @@ export function AdminRostersRoute() {
 
 export function AdminPlantRoute() {
   return <PlantPage />;
+}
+
+export function AdminIntegrationKeysRoute() {
+  return <IntegrationKeysPage />;
+}
+
+export function AdminWebhooksRoute() {
+  return <WebhooksPage />;
 }

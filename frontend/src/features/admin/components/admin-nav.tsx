@@ -16,6 +16,12 @@ export function AdminNav() {
         <li>
           <NavLink to="/admin/plant">{t('admin.plant.heading')}</NavLink>
         </li>
+        <li>
+          <NavLink to="/admin/integration-keys">{t('admin.integrationKeys.heading')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/admin/webhooks">{t('admin.webhooks.heading')}</NavLink>
+        </li>
       </ul>
     </nav>
   );
