@@ -74,6 +74,8 @@ bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
 	$(PY) -m bench.messaging
 	$(PY) -m bench.search
 	$(PY) -m bench.escalation
+	$(PY) -m bench.reports
+	$(PY) -m bench.pdf_report
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache

@@ -14,10 +14,12 @@ from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
+from chalicelib.catalog.routes import bp as catalog_routes
 from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
 from chalicelib.core.openapi import bp as openapi_routes
 from chalicelib.core.settings import load_settings
+from chalicelib.exports.routes import bp as export_routes
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.integrations.routes import bp as integration_routes
 from chalicelib.messaging import fanout
@@ -27,6 +29,7 @@ from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.outbound.queue import queue_name as outbound_queue_name
 from chalicelib.plant.routes import bp as plant_routes
 from chalicelib.realtime import service as realtime
+from chalicelib.reports.routes import bp as report_routes
 from chalicelib.response.routes import bp as response_routes
 from chalicelib.rooms import escalation
 from chalicelib.rooms import fanout as room_fanout
@@ -36,6 +39,7 @@ from chalicelib.webhooks.routes import bp as webhook_routes
 
 app = Chalice(app_name="incident-response")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.api.binary_types.append("application/pdf")  # the incident report (API Gateway returns it as bytes)
 
 _origin = os.environ.get("CORS_ALLOW_ORIGIN", "").strip()
 if _origin:
@@ -52,6 +56,9 @@ app.register_blueprint(plant_routes)
 app.register_blueprint(response_routes)
 app.register_blueprint(integration_routes)
 app.register_blueprint(webhook_routes)
+app.register_blueprint(catalog_routes)
+app.register_blueprint(report_routes)
+app.register_blueprint(export_routes)
 app.register_blueprint(openapi_routes)
 
 

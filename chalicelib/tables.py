@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.models import Model
 
 from chalicelib.auth.models import LoginFailureModel, RefreshTokenModel, SessionModel, UserModel, WsTicketModel
+from chalicelib.catalog.models import EventCatalogModel
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import db
 from chalicelib.core.settings import Settings
@@ -41,7 +42,7 @@ MODELS: tuple[type[Model], ...] = (
     MessageModel, ClientIdModel,
     # notifications, the response loop
     NotificationModel, NotificationKeyModel, PolicyModel, RosterModel, PlantModel,
-    NotificationSettingsModel, PushSubscriptionModel,
+    NotificationSettingsModel, PushSubscriptionModel, EventCatalogModel,
     # outbound deliveries (e-mail, Web Push, webhooks)
     DeliveryModel,
     # webhooks

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
-from chalicelib.auth.directory import DirectoryUser, LdapDirectory, get_directory, parse_login_name
 from chalicelib.auth.models import (
     LoginFailureModel,
     RefreshTokenModel,
@@ -25,6 +24,9 @@ from chalicelib.core.errors import AccountLocked, InvalidCredentials, RateLimite
 from chalicelib.core.observability import logger, metrics
 from chalicelib.core.settings import Settings, get_settings
 from chalicelib.core.text import clean_name
+
+if TYPE_CHECKING:  # ldap3 is loaded on the first login only (not by WebSocket or stream functions)
+    from chalicelib.auth.directory import DirectoryUser, LdapDirectory
 
 
 # ---------------------------------------------------------------------------------- login
@@ -44,6 +46,8 @@ def login(username: str, password: str, directory: LdapDirectory | None = None,
     (``LOCKOUT_*``: ``423``) and per source IP across usernames (``LOGIN_IP_*``: ``429``), so one
     machine cannot spray passwords over many accounts."""
     settings = get_settings()
+    from chalicelib.auth.directory import get_directory, parse_login_name
+
     key = parse_login_name(username, settings).lockout_key
     account = _Window(settings.lockout_threshold, settings.lockout_window)
     source = _Window(settings.login_ip_limit, settings.login_ip_window)

@@ -70,6 +70,8 @@ class Operation:
     query: type[BaseModel] | None
     status: int
     authenticated: bool
+    security: str = "bearer"  # the OpenAPI security scheme: bearer (JWT) | api_key (X-Api-Key)
+    media_types: tuple[str, ...] = ("application/json",)  # of the success response (a file: its types)
 
 
 OPERATIONS: list[Operation] = []
@@ -78,6 +80,7 @@ OPERATIONS: list[Operation] = []
 def route(bp: Blueprint, path: str, *, methods: list[str], body: type[BaseModel] | None = None,
           query: type[BaseModel] | None = None, status: int = 200,
           authenticate: Callable[[Any], Any] | None = None, documented: bool = True,
+          security: str = "bearer", media_types: tuple[str, ...] = ("application/json",),
           **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a REST operation: ``bp.route`` plus the contract around the view.
 
@@ -109,7 +112,7 @@ def route(bp: Blueprint, path: str, *, methods: list[str], body: type[BaseModel]
         summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().split("\n")[0]
         for method in methods if documented else []:
             OPERATIONS.append(Operation(path, method.upper(), view.__name__, summary, body, query, status,
-                                        authenticate is not None))
+                                        authenticate is not None, security, media_types))
         return view
 
     return decorator

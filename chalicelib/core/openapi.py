@@ -43,8 +43,9 @@ _REF = "#/components/schemas/{model}"
 _UUID = {"type": "string", "format": "uuid",
          "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
 PATH_PARAMETERS: dict[str, dict[str, Any]] = {
-    "room_id": _UUID, "file_id": _UUID, "template_id": _UUID,
+    "room_id": _UUID, "file_id": _UUID, "template_id": _UUID, "webhook_id": _UUID,
     "user_id": {"type": "string", "maxLength": USER_ID_MAX, "pattern": USER_ID_PATTERN},
+    "event_code": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"},
 }
 
 
@@ -72,7 +73,9 @@ def _parameters(op: Operation, components: dict[str, Any]) -> list[dict[str, Any
 
 def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "No content"} if op.status == 204 else {
-        "description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}}
+        "description": "Success", "content": {
+            media: {"schema": {"type": "object"} if media == "application/json" else {"type": "string"}}
+            for media in op.media_types}}
     spec: dict[str, Any] = {
         "operationId": op.name,
         "summary": op.summary,
@@ -83,7 +86,7 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
                                   "content": {"application/json": {"schema": {"$ref": _REF.format(model="Error")}}}}},
     }
     if op.authenticated:
-        spec["security"] = [{"bearer": []}]
+        spec["security"] = [{op.security: []}]
     if op.body is not None:
         spec["requestBody"] = {"required": True,
                                "content": {"application/json": {"schema": _model_schema(op.body, components)}}}
@@ -102,7 +105,9 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api"}],
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": dict(sorted(components.items())),
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                                           "api_key": {"type": "apiKey", "in": "header", "name": "X-Api-Key",
+                                                       "description": "An integration key (machines, MES)"}}},
     }
 
 
@@ -127,7 +132,7 @@ def reference() -> Response:
             params = [f"{p['name']} ({p['in']}{', required' if p['required'] else ''})" for p in op["parameters"]]
             rows.append(
                 f"<section><h2>{method.upper()} /api{html.escape(path)}</h2><p>{html.escape(op['summary'])}"
-                f"{' — bearer token' if 'security' in op else ''}</p>"
+                f"{' — ' + next(iter(op['security'][0])) if 'security' in op else ''}</p>"
                 + (f"<p>Parameters: {html.escape(', '.join(params))}</p>" if params else "")
                 + (f"<pre>{html.escape(json.dumps(body, ensure_ascii=False, indent=2))}</pre>" if body else "")
                 + "</section>")

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-
 from chalicelib.core.observability import logger
 
 
@@ -18,11 +15,14 @@ def process_stream_batch(event: dict[str, Any], context: Any,
     The event source mapping must set ``FunctionResponseTypes: [ReportBatchItemFailures]`` so
     that Lambda retries only the failed records (and those after them in the shard).
     """
+    # loaded on the first batch: REST and WebSocket functions import this module but never call it
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
     if not event.get("Records"):
         return {"batchItemFailures": []}  # Lambda never sends an empty batch; a poller might
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
-    def record_handler(record: DynamoDBRecord) -> None:
+    def record_handler(record: Any) -> None:  # a powertools DynamoDBRecord
         handle_record(record.raw_event)
 
     response: dict[str, Any] = dict(process_partial_response(event=event, record_handler=record_handler,

@@ -39,7 +39,7 @@ def revoke_integration_key(principal: Principal, key_id: str) -> None:
     keys.revoke_key(principal, key_id)
 
 
-@route(bp, "/integrations/events", methods=["POST"], body=MachineEvent, authenticate=machine)
+@route(bp, "/integrations/events", methods=["POST"], body=MachineEvent, authenticate=machine, security="api_key")
 def machine_event(key: keys.IntegrationKey, body: MachineEvent) -> Response:
     """A machine event: 201 when it opened a room, 200 when it joined the open one."""
     result = service.raise_event(key, body)

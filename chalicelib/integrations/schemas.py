@@ -83,6 +83,8 @@ class MachineEvent(Strict):
     occurred_at: str | None = Field(default=None, max_length=40)
     line_id: str | None = Field(default=None, pattern=NODE_ID)
     station_id: str | None = Field(default=None, pattern=NODE_ID)
+    # the machine's own id for this event: a resent request appends nothing twice
+    event_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 
     _equipment = field_validator("equipment_id")(classmethod(lambda cls, v: clean_name(v).strip()))
     _readings = field_validator("readings")(classmethod(lambda cls, v: None if v is None else _readings(v)))

@@ -19,12 +19,14 @@ given severity or ``medium``; an escalation policy applies from the room's creat
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from chalicelib.auth.principal import Principal
+from chalicelib.catalog import service as catalog
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
@@ -51,11 +53,14 @@ DEFAULT_TYPE = "equipment_failure"
 DEFAULT_SEVERITY = "medium"
 
 
+_EVENT_IDS = uuid.UUID("5d0c8f3e-2a71-4e9b-8c44-7a1f0e6b9d25")
+
+
 def catalog_entry(event_code: str) -> dict[str, Any] | None:
     """The event catalog's entry for a code (plant-and-reports.md): ``incident_type``,
-    ``default_severity``, ``template_id``?, ``escalation_policy_id``?. The catalog does not
-    exist yet (issue 13): no code is known, so every event opens a default room."""
-    return None
+    ``default_severity``, ``template_id``?, ``escalation_policy_id``?; None for a code the
+    catalog does not know (or has retired): the event opens a default room."""
+    return catalog.active_entry(event_code)
 
 
 def raise_event(key: keys.IntegrationKey, body: MachineEvent) -> dict[str, Any]:
@@ -191,6 +196,8 @@ def _create_room(key: keys.IntegrationKey, body: MachineEvent, place: dict[str, 
         "description": body.message, "line_id": place["line_id"], "station_id": place.get("station_id"),
         "equipment_id": body.equipment_id,
     }
+    if entry:
+        fields["event_code"] = body.event_code  # the room carries a catalog code (reports count it)
     if entry.get("template_id"):
         fields["template_id"] = entry["template_id"]
     if entry.get("escalation_policy_id"):
@@ -239,7 +246,15 @@ def _append(room_id: str, key: keys.IntegrationKey, body: MachineEvent) -> None:
     """The event's text (prefixed with the key's name: the chat shows sender ids it does not know
     as they are) and its readings as ``incident_data``."""
     text = f"【{key.name}】{body.event_code} · {body.equipment_id}\n{body.message}"
-    store_message(key.sender_id, _Entry(room_id, clock.new_id(), "text", text), [])
+    store_message(key.sender_id, _Entry(room_id, _client_id(key, body, "text"), "text", text), [])
     if body.readings:
         data = {**body.readings, "timestamp": body.occurred_at or clock.iso()}
-        store_message(key.sender_id, _Entry(room_id, clock.new_id(), "incident_data", data), [])
+        store_message(key.sender_id, _Entry(room_id, _client_id(key, body, "data"), "incident_data", data), [])
+
+
+def _client_id(key: keys.IntegrationKey, body: MachineEvent, part: str) -> str:
+    """Derived from the machine's ``event_id`` when it sends one (the exactly-once store then
+    drops a resent event's messages), else new."""
+    if body.event_id is None:
+        return clock.new_id()
+    return str(uuid.uuid5(_EVENT_IDS, f"{key.key_id}|{body.equipment_id}|{body.event_id}|{part}"))

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
@@ -48,6 +55,34 @@ class RoomsByAreaIndex(GlobalSecondaryIndex["RoomModel"]):
 
     area_id = UnicodeAttribute(hash_key=True)
     activity_key = UnicodeAttribute(range_key=True)
+
+
+class RoomsByEventCodeIndex(GlobalSecondaryIndex["RoomModel"]):
+    """An event code's rooms, newest activity first (``scope=all&event_code=``)."""
+
+    class Meta:
+        index_name = "event-code-activity-index"
+        projection = AllProjection()
+
+    event_code = UnicodeAttribute(hash_key=True)
+    activity_key = UnicodeAttribute(range_key=True)
+
+
+# what the reports read of a room (chalicelib.reports): small items, so a range costs little
+REPORT_FIELDS = ["title", "severity", "status", "line_id", "station_id", "event_code", "acknowledged_at",
+                 "resolved_at", "root_cause_code", "false_alarm", "downtime_minutes"]
+
+
+class RoomsByOpenedIndex(GlobalSecondaryIndex["RoomModel"]):
+    """Rooms by when they opened: partition = the UTC month (``2026-11``), sorted by
+    ``created_at``, so a report Queries one partition per month of its range (never a Scan)."""
+
+    class Meta:
+        index_name = "opened-index"
+        projection = IncludeProjection(REPORT_FIELDS)
+
+    opened_month = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class EscalationDueIndex(GlobalSecondaryIndex["RoomModel"]):
@@ -104,6 +139,14 @@ class RoomModel(Model):
     escalation = JSONAttribute(null=True)  # the policy as it was when the room was created
     escalation_due_at = UnicodeAttribute(null=True)  # when the next step fires
     due_partition = UnicodeAttribute(null=True)  # "due" while a step is pending (sparse index)
+    # the event catalog and closure codes (plant-and-reports.md)
+    event_code = UnicodeAttribute(null=True)
+    root_cause_code = UnicodeAttribute(null=True)
+    false_alarm = BooleanAttribute(null=True)
+    downtime_minutes = NumberAttribute(null=True)
+    opened_month = UnicodeAttribute(null=True)  # created_at[:7], the reports' index partition
+    by_event_code = RoomsByEventCodeIndex()
+    by_opened = RoomsByOpenedIndex()
     by_activity = RoomsByActivityIndex()
     by_line = RoomsByLineIndex()
     by_area = RoomsByAreaIndex()
@@ -142,6 +185,7 @@ class MembershipModel(Model):
     acknowledged_at = UnicodeAttribute(null=True)
     area_id = UnicodeAttribute(null=True)
     line_id = UnicodeAttribute(null=True)
+    event_code = UnicodeAttribute(null=True)
     changed_by = UnicodeAttribute(null=True)  # who made the last listed change
     by_user = MembershipsByUserIndex()
 

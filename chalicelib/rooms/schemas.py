@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chalicelib.catalog.schemas import CODE
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
 from chalicelib.core.text import USER_ID_MAX, USER_ID_PATTERN, clean_name, clean_text
 from chalicelib.plant.schemas import NODE_ID
@@ -46,6 +47,7 @@ class CreateRoom(Strict):
     line_id: str | None = Field(default=None, pattern=NODE_ID)
     station_id: str | None = Field(default=None, pattern=NODE_ID)
     equipment_id: str | None = Field(default=None, min_length=1, max_length=64)
+    event_code: str | None = Field(default=None, pattern=CODE)  # pre-fills type, severity, template, policy
 
     _equipment = field_validator("equipment_id")(classmethod(lambda cls, v: _name(v)))
 
@@ -73,6 +75,10 @@ class UpdateRoom(Strict):
     line_id: str | None = Field(default=None, pattern=NODE_ID)
     station_id: str | None = Field(default=None, pattern=NODE_ID)
     equipment_id: str | None = Field(default=None, min_length=1, max_length=64)
+    # closure (set when resolving; corrected later by an OWNER, audited)
+    root_cause_code: str | None = Field(default=None, pattern=CODE)
+    false_alarm: bool | None = None
+    downtime_minutes: int | None = Field(default=None, ge=0, le=525600)
 
     _equipment = field_validator("equipment_id")(classmethod(lambda cls, v: _name(v)))
 
@@ -92,6 +98,7 @@ class ListRooms(Strict):
     scope: Literal["mine", "all"] = "mine"
     area_id: str | None = Field(default=None, pattern=NODE_ID)
     line_id: str | None = Field(default=None, pattern=NODE_ID)
+    event_code: str | None = Field(default=None, pattern=CODE)
 
     _clean = field_validator("q")(classmethod(lambda cls, v: _name(v)))
 

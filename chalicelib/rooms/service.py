@@ -11,6 +11,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.auth.principal import Principal
+from chalicelib.catalog import service as catalog
 from chalicelib.core import clock
 from chalicelib.core.cursor import decode_cursor, encode_cursor
 from chalicelib.core.db import condition_failed, transaction
@@ -18,7 +19,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFail
 from chalicelib.notifications import service as notifications
 from chalicelib.plant import service as plant
 from chalicelib.response import service as policies
-from chalicelib.rooms import schemas, timers
+from chalicelib.rooms import closure, schemas, timers
 from chalicelib.rooms.access import get_access
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.service import append_system_event
@@ -26,8 +27,9 @@ from chalicelib.timeline.service import append_system_event
 ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "description",
                "created_by", "created_at", "updated_at", "last_activity_at", "resolved_at",
                "resolution_note", "template_id", "acknowledged_at", "acknowledged_by",
-               "area_id", "line_id", "station_id", "equipment_id")
-EDITOR_FIELDS = {"status", "severity", "resolution_note"}
+               "area_id", "line_id", "station_id", "equipment_id",
+               "event_code", "root_cause_code", "false_alarm", "downtime_minutes")
+EDITOR_FIELDS = {"status", "severity", "resolution_note", *closure.FIELDS}  # corrections: rooms.closure
 TRANSITIONS = {("active", "resolved"), ("resolved", "active"), ("active", "archived"), ("resolved", "archived")}
 
 
@@ -68,14 +70,16 @@ def membership_for(room: RoomModel, user_id: str, role: str, at: str) -> Members
         room.room_id, user_id, role=role, joined_at=at, activity_key=room.activity_key,
         status=room.status, incident_type=room.incident_type, severity=room.severity,
         search_text=room.search_text, acknowledged_at=room.acknowledged_at, area_id=room.area_id,
-        line_id=room.line_id,
+        line_id=room.line_id, event_code=room.event_code,
     )
 
 
 def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any]:
     """Create a room; the creator is OWNER; a template pre-fills fields and members."""
-    template = _template_for(body.template_id) if body.template_id else None
-    incident_type = body.incident_type or (template.incident_type if template else None)
+    entry = _catalog_entry(body.event_code)
+    template_id = body.template_id or entry.get("template_id")
+    template = _template_for(template_id) if template_id else None
+    incident_type = body.incident_type or entry.get("incident_type") or (template.incident_type if template else None)
     if incident_type is None:
         raise ValidationFailed("incident_type is required without a template",
                                details=[{"field": "incident_type", "message": "field required"}])
@@ -84,19 +88,19 @@ def create_room(principal: Principal, body: schemas.CreateRoom) -> dict[str, Any
     description = body.description or (template.description if template else "")
     # an explicit null means "no escalation", even when the template names a policy
     policy_id = body.escalation_policy_id if "escalation_policy_id" in body.model_fields_set else (
-        template.escalation_policy_id if template else None)
+        entry.get("escalation_policy_id") or (template.escalation_policy_id if template else None))
     policy = policies.policy_copy(policy_id) if policy_id else None
     place = _place(body.line_id, body.station_id)
     room = RoomModel(
         room_id, title=body.title, incident_type=incident_type,
-        severity=body.severity or (template.default_severity if template else "medium"),
+        severity=body.severity or entry.get("default_severity") or (template.default_severity if template else "medium"),
         status="active", location=body.location, description=description,
         created_by=principal.user_id, created_at=now, updated_at=now, last_activity_at=now,
         template_id=template.template_id if template else None,
         search_text=_search_text(body.title, body.location, description),
         activity_key=_activity_key(now, room_id), escalation=policy, escalation_level=0,
         area_id=place.get("area_id"), line_id=place.get("line_id"), station_id=place.get("station_id"),
-        equipment_id=body.equipment_id,
+        equipment_id=body.equipment_id, event_code=body.event_code, opened_month=now[:7],
     )
     timers.schedule_next(room)
     members = {principal.user_id: "OWNER"}
@@ -122,6 +126,16 @@ def _place(line_id: str | None, station_id: str | None) -> dict[str, str]:
     return plant.locate(line_id, station_id)
 
 
+def _catalog_entry(event_code: str | None) -> dict[str, Any]:
+    """The active catalog entry of an event code ({} without one; unknown or retired → 400)."""
+    if event_code is None:
+        return {}
+    entry = catalog.active_entry(event_code)
+    if entry is None:
+        raise ValidationFailed("Unknown event code", details=[{"field": "event_code", "message": "not in the catalog"}])
+    return entry
+
+
 def _template_for(template_id: str) -> TemplateModel:
     if not clock.is_uuid(template_id):
         raise NotFound("Template not found")
@@ -141,8 +155,9 @@ def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]
     model: Any = RoomModel if query.scope == "all" else MembershipModel
     condition = None
     index = "line" if query.scope == "all" and query.line_id else "area" if query.scope == "all" and query.area_id \
-        else query.scope
-    filters = ["status", "incident_type", "severity"] + [f for f in ("area_id", "line_id") if index != f[:-3]]
+        else "event_code" if query.scope == "all" and query.event_code else query.scope
+    filters = ["status", "incident_type", "severity"] + [f for f in ("area_id", "line_id", "event_code")
+                                                         if f not in (index, f"{index}_id")]
     for name in filters:
         value = getattr(query, name)
         if value is not None:
@@ -158,6 +173,9 @@ def list_rooms(principal: Principal, query: schemas.ListRooms) -> dict[str, Any]
     elif index == "area":
         results = RoomModel.by_area.query(query.area_id, scan_index_forward=False, filter_condition=condition,
                                           last_evaluated_key=start, page_size=max(query.limit, 25))
+    elif index == "event_code":
+        results = RoomModel.by_event_code.query(query.event_code, scan_index_forward=False, filter_condition=condition,
+                                                last_evaluated_key=start, page_size=max(query.limit, 25))
     elif query.scope == "all":
         results = RoomModel.by_activity.query(
             "room", scan_index_forward=False, filter_condition=condition,
@@ -185,6 +203,9 @@ def _index_key(item: Any, index: str) -> dict[str, Any]:
                 "activity_key": {"S": item.activity_key}}
     if index in ("line", "area"):
         return {"room_id": {"S": item.room_id}, f"{index}_id": {"S": getattr(item, f"{index}_id")},
+                "activity_key": {"S": item.activity_key}}
+    if index == "event_code":
+        return {"room_id": {"S": item.room_id}, "event_code": {"S": item.event_code},
                 "activity_key": {"S": item.activity_key}}
     return {"room_id": {"S": item.room_id}, "user_id": {"S": item.user_id},
             "activity_key": {"S": item.activity_key}}
@@ -244,10 +265,13 @@ def update_room(room_id: str, principal: Principal, body: schemas.UpdateRoom) ->
             room.archived_at = now
     elif "resolution_note" in changes and room.status == "resolved":
         room.resolution_note = changes["resolution_note"]
+    correction = closure.apply(room, changes, old_status, access.effective)
     room.updated_at = now
     room.search_text = _search_text(room.title, room.location, room.description)
     timers.schedule_next(room)  # a room no longer active stops escalating
     _save_with_activity(room, now, principal.user_id, seen)
+    if correction:
+        append_system_event(room.room_id, "room_closure_changed", principal.user_id, **correction)
     if new_status != old_status:
         append_system_event(room.room_id, "room_status_changed", principal.user_id,
                             old_status=old_status, status=new_status, resolution_note=room.resolution_note)
@@ -311,6 +335,7 @@ def _copy_to_memberships(room: RoomModel, actor: str | None) -> None:
             else MembershipModel.acknowledged_at.remove(),
             MembershipModel.area_id.set(room.area_id) if room.area_id else MembershipModel.area_id.remove(),
             MembershipModel.line_id.set(room.line_id) if room.line_id else MembershipModel.line_id.remove(),
+            MembershipModel.event_code.set(room.event_code) if room.event_code else MembershipModel.event_code.remove(),
             MembershipModel.changed_by.set(actor) if actor else MembershipModel.changed_by.remove(),
         ])
 

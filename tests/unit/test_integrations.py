@@ -237,6 +237,20 @@ def test_identical_events_append_to_the_open_room_and_readings_become_the_series
     assert len({room_id, other_code.json_body["room_id"], other_tool.json_body["room_id"]}) == 3
 
 
+def test_a_resent_event_with_its_event_id_appends_nothing_twice(api: Api, plant: None) -> None:
+    key = _key(api)
+    event = {**EVENT, "event_id": "MES-2026-000123", "readings": {"temp_c": 262}}
+    first, resent = _event(api, key["api_key"], event), _event(api, key["api_key"], event)
+    assert (first.status_code, resent.status_code) == (201, 200)
+    room_id = first.json_body["room_id"]
+    assert resent.json_body["room_id"] == room_id
+    kinds = [m["message_type"] for m in _messages(api, room_id) if m["message_type"] != "system"]
+    assert kinds == ["text", "incident_data"]
+    _event(api, key["api_key"], {**event, "event_id": "MES-2026-000124"})
+    assert len([m for m in _messages(api, room_id) if m["message_type"] == "text"]) == 2
+    assert _event(api, key["api_key"], {**EVENT, "event_id": "bad id!"}).status_code == 400
+
+
 @pytest.mark.parametrize("closing", ["resolved", "archived"])
 def test_after_the_room_is_resolved_or_archived_a_new_room_opens(api: Api, plant: None, closing: str) -> None:
     key = _key(api)
@@ -327,3 +341,11 @@ def test_hostile_raw_bodies_are_400(api: Api, plant: None, raw: str) -> None:
     response = _event(api, key["api_key"], raw=raw)
     assert response.status_code == 400, response.body
     assert response.json_body["error"]["code"] == "validation_error"
+
+
+def test_the_api_document_names_the_integration_key_header(client: Any) -> None:
+    document = client.http.get("/openapi.json").json_body
+    assert document["paths"]["/integrations/events"]["post"]["security"] == [{"api_key": []}]
+    assert document["components"]["securitySchemes"]["api_key"] == {
+        "type": "apiKey", "in": "header", "name": "X-Api-Key", "description": "An integration key (machines, MES)"}
+    assert document["paths"]["/integration-keys"]["get"]["security"] == [{"bearer": []}]

@@ -8,6 +8,7 @@ import { AppLayout } from '@/app/layouts/app-layout';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute, RouteErrorBoundary } from '@/app/routes/not-found';
 import { RoomsRoute } from '@/app/routes/rooms';
+import { NewRoomRoute } from '@/app/routes/new-room';
 import { NotificationsRoute } from '@/app/routes/notifications';
 import { loadRoom } from '@/app/route-chunks';
 
@@ -24,6 +25,7 @@ const lazyRoomLayout = async () => ({ Component: (await loadRoom()).RoomLayoutRo
 const lazyRoomChat = async () => ({ Component: (await loadRoom()).RoomChatRoute });
 const lazyRoomMembers = async () => ({ Component: (await loadRoom()).RoomMembersRoute });
 const lazyRoomSettings = async () => ({ Component: (await loadRoom()).RoomSettingsRoute });
+const lazyReports = async () => ({ Component: (await import('@/app/routes/reports')).ReportsRoute });
 const lazyBoard = async () => ({ Component: (await import('@/app/routes/board')).BoardRoute });
 const lazySearch = async () => ({ Component: (await import('@/app/routes/search')).SearchRoute });
 const lazyAudit = async () => ({ Component: (await import('@/app/routes/room-audit')).RoomAuditRoute });
@@ -31,9 +33,11 @@ const lazyFiles = async () => ({ Component: (await import('@/app/routes/room-fil
 const lazyAdminLayout = async () => ({ Component: (await loadAdmin()).AdminLayoutRoute });
 const lazyAdminPolicies = async () => ({ Component: (await loadAdmin()).AdminPoliciesRoute });
 const lazyAdminRosters = async () => ({ Component: (await loadAdmin()).AdminRostersRoute });
+const lazyAdminEventCodes = async () => ({ Component: (await loadAdmin()).AdminEventCodesRoute });
 const lazyAdminPlant = async () => ({ Component: (await loadAdmin()).AdminPlantRoute });
 const lazyAdminIntegrationKeys = async () => ({ Component: (await loadAdmin()).AdminIntegrationKeysRoute });
 const lazyAdminWebhooks = async () => ({ Component: (await loadAdmin()).AdminWebhooksRoute });
+const lazyAdminQrSheet = async () => ({ Component: (await loadAdmin()).AdminQrSheetRoute });
 const lazyNotificationSettings = async () => ({
   Component: (await import('@/features/notifications/components/notification-settings')).NotificationSettingsPage,
 });
@@ -77,6 +81,7 @@ export const routes: RouteObject[] = [
             handle: crumb('nav.rooms'),
             children: [
               { index: true, element: <RoomsRoute /> },
+              { path: 'new', element: <NewRoomRoute /> },
               {
                 path: ':roomId',
                 handle: roomCrumb,
@@ -92,6 +97,7 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: 'search', handle: crumb('search.crumb'), lazy: lazySearch },
+          { path: 'reports', handle: crumb('reports.heading'), lazy: lazyReports },
           { path: 'notifications', handle: crumb('inbox.heading'), element: <NotificationsRoute /> },
           { path: 'settings/notifications', handle: crumb('notificationSettings.heading'), lazy: lazyNotificationSettings },
           {
@@ -103,12 +109,14 @@ export const routes: RouteObject[] = [
               { path: 'policies', handle: crumb('admin.policy.heading'), lazy: lazyAdminPolicies },
               { path: 'rosters', handle: crumb('admin.roster.heading'), lazy: lazyAdminRosters },
               { path: 'plant', handle: crumb('admin.plant.heading'), lazy: lazyAdminPlant },
+              { path: 'event-codes', handle: crumb('admin.eventCodes.heading'), lazy: lazyAdminEventCodes },
               {
                 path: 'integration-keys',
                 handle: crumb('admin.integrationKeys.heading'),
                 lazy: lazyAdminIntegrationKeys,
               },
               { path: 'webhooks', handle: crumb('admin.webhooks.heading'), lazy: lazyAdminWebhooks },
+              { path: 'qr-codes', handle: crumb('exports.qr.heading'), lazy: lazyAdminQrSheet },
             ],
           },
           { path: '*', element: <NotFoundRoute /> },

@@ -4,6 +4,8 @@ import { Link, matchPath, Outlet, useLocation } from 'react-router';
 import { Breadcrumbs } from '@/components/breadcrumbs';
 import { ConnectionStatus } from '@/components/connection-status';
 import { LanguageSwitch } from '@/components/language-switch';
+import { LiveRegions } from '@/components/live-regions';
+import { ThemeSwitch } from '@/components/theme-switch';
 import { useSession } from '@/lib/session';
 import { useRealtimeConnection } from '@/lib/socket/hooks';
 import { useLogout } from '@/features/auth/api/logout';
@@ -14,6 +16,7 @@ import { NotificationBell } from '@/features/notifications/components/notificati
 import { useNotificationsLive } from '@/features/notifications/hooks/use-notifications-live';
 import { PushPrompt } from '@/features/notifications/components/push-prompt';
 import { loadRoom, whenIdle } from '@/app/route-chunks';
+import { HeaderMenu } from '@/app/layouts/header-menu';
 
 /** Header (app name, connection state, user, language, logout), breadcrumbs, page. */
 export function AppLayout() {
@@ -37,7 +40,7 @@ export function AppLayout() {
       <header className="app-header">
         <Link to="/rooms" className="brand">
           <span className="brand-full">{t('app.title')}</span>
-          <span className="brand-short" aria-hidden="true">
+          <span className="brand-short">
             {t('app.shortTitle')}
           </span>
         </Link>
@@ -52,6 +55,12 @@ export function AppLayout() {
             <span className="header-link-label">{t('board.link')}</span>
           </Link>
           {user?.is_admin ? (
+            <Link to="/reports" className="button button-secondary header-link" aria-label={t('reports.link')} title={t('reports.link')}>
+              <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
+              <span className="header-link-label">{t('reports.link')}</span>
+            </Link>
+          ) : null}
+          {user?.is_admin ? (
             <Link to="/admin" className="button button-secondary header-link" aria-label={t('admin.link')} title={t('admin.link')}>
               <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .5-1.5-1.5.5-2-3-1-1 2h-2l-1-2-3 1 .5 2L6 8.5 4 8l-1 3 2 1v0l-2 1 1 3 2-.5 1.5 1.5-.5 2 3 1 1-2h2l1 2 3-1-.5-2 1.5-1.5 2 .5 1-3z" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" /></svg>
               <span className="header-link-label">{t('admin.link')}</span>
@@ -59,25 +68,29 @@ export function AppLayout() {
           ) : null}
           <NotificationBell />
           <MentionNotifications currentRoomId={currentRoomId} />
-          {user ? (
-            <span className="user-name" title={user.user_id}>
-              <span className="visually-hidden">{t('header.signedInAs', { name: user.display_name })}</span>
-              <span aria-hidden="true">{user.display_name}</span>
-            </span>
-          ) : null}
-          <LanguageSwitch />
-          <button
-            type="button"
-            className="button button-secondary"
-            onClick={() => logout.mutate()}
-            disabled={logout.isPending}
-          >
-            {logout.isPending ? t('header.loggingOut') : t('header.logout')}
-          </button>
+          <HeaderMenu>
+            {user ? (
+              <span className="user-name" title={user.user_id}>
+                <span className="visually-hidden">{t('header.signedInAs', { name: user.display_name })}</span>
+                <span aria-hidden="true">{user.display_name}</span>
+              </span>
+            ) : null}
+            <LanguageSwitch />
+            <ThemeSwitch />
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => logout.mutate()}
+              disabled={logout.isPending}
+            >
+              {logout.isPending ? t('header.loggingOut') : t('header.logout')}
+            </button>
+          </HeaderMenu>
         </div>
       </header>
       <Breadcrumbs />
       <PushPrompt />
+      <LiveRegions />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -2,9 +2,11 @@ import { useTranslation } from 'react-i18next';
 import { Outlet } from 'react-router';
 import { AdminNav } from '@/features/admin/components/admin-nav';
 import { AdminOnly } from '@/features/admin/components/admin-only';
+import { EventCodesPage } from '@/features/admin/components/event-codes-page';
 import { IntegrationKeysPage } from '@/features/admin/components/integration-keys-page';
 import { PlantPage } from '@/features/admin/components/plant-page';
 import { PoliciesPage } from '@/features/admin/components/policies-page';
+import { QrSheetPage } from '@/features/admin/components/qr-sheet-page';
 import { RostersPage } from '@/features/admin/components/rosters-page';
 import { WebhooksPage } from '@/features/admin/components/webhooks-page';
 
@@ -40,4 +42,12 @@ export function AdminIntegrationKeysRoute() {
 
 export function AdminWebhooksRoute() {
   return <WebhooksPage />;
+}
+
+export function AdminQrSheetRoute() {
+  return <QrSheetPage />;
+}
+
+export function AdminEventCodesRoute() {
+  return <EventCodesPage />;
 }

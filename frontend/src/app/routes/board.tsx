@@ -1,4 +1,5 @@
 import { useSession } from '@/lib/session';
+import { useImposedTheme } from '@/lib/theme';
 import { useRealtimeConnection } from '@/lib/socket/hooks';
 import { LineBoard } from '@/features/rooms/components/board/line-board';
 import { useRoomsLive } from '@/features/rooms/hooks/use-rooms-live';
@@ -11,5 +12,6 @@ export function BoardRoute() {
   const { user } = useSession();
   useRealtimeConnection();
   useRoomsLive();
+  useImposedTheme('dark'); // high-contrast dark by default
   return <LineBoard scope={user?.is_admin ? 'all' : 'mine'} />;
 }

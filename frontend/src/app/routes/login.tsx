@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { LanguageSwitch } from '@/components/language-switch';
 import { Loading } from '@/components/loading';
+import { ThemeSwitch } from '@/components/theme-switch';
 import { useSession } from '@/lib/session';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { useReturnTo } from '@/features/auth/hooks/use-return-to';
@@ -18,6 +19,7 @@ export function LoginRoute() {
     <div className="login-page">
       <div className="login-topbar">
         <LanguageSwitch />
+        <ThemeSwitch />
       </div>
       <main id="main" className="login-card">
         <p className="login-app-title">{t('app.title')}</p>

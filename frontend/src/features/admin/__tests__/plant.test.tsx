@@ -24,7 +24,7 @@ describe('plant (admin)', () => {
   it('is linked next to the other admin pages and shows the tree with ids and the retired note', async () => {
     const { user } = renderApp('/admin/policies', { as: 'lin.admin' });
     const nav = await screen.findByRole('navigation', { name: '管理頁面' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['升級規則', '值班表', '廠區結構', '整合金鑰', 'Webhook']);
+    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['升級規則', '值班表', '廠區結構', '異常代碼', '整合金鑰', 'Webhook', '站別 QR 碼']);
     await user.click(within(nav).getByRole('link', { name: '廠區結構' }));
     await screen.findByText('黏晶 L1');
     expect(screen.getByRole('note')).toHaveTextContent('不會刪除');

@@ -17,10 +17,16 @@ export function AdminNav() {
           <NavLink to="/admin/plant">{t('admin.plant.heading')}</NavLink>
         </li>
         <li>
+          <NavLink to="/admin/event-codes">{t('admin.eventCodes.heading')}</NavLink>
+        </li>
+        <li>
           <NavLink to="/admin/integration-keys">{t('admin.integrationKeys.heading')}</NavLink>
         </li>
         <li>
           <NavLink to="/admin/webhooks">{t('admin.webhooks.heading')}</NavLink>
+        </li>
+        <li>
+          <NavLink to="/admin/qr-codes">{t('exports.qr.heading')}</NavLink>
         </li>
       </ul>
     </nav>

@@ -192,7 +192,6 @@ export function Composer({ members, selfId, onSend, onTyping, tools, onPasteFile
           aria-invalid={tooLong || undefined}
           aria-autocomplete="list"
           aria-controls={listOpen ? listId : undefined}
-          aria-expanded={listOpen}
           aria-activedescendant={listOpen ? `${listId}-${active}` : undefined}
           enterKeyHint="send"
           onChange={onChange}

@@ -42,18 +42,23 @@ const EMPTY: Values = {
   escalation_policy_id: '',
 };
 
-type Props = { onClose: () => void; onCreated: (room: Room) => void };
+type Props = {
+  onClose: () => void;
+  onCreated: (room: Room) => void;
+  /** Line and station to start with (a station's QR code: /rooms/new?line_id=…&station_id=…). */
+  initialPlace?: { line_id: string; station_id: string };
+};
 
 /**
  * 新增事件: the template picker pre-fills type / severity / description and the escalation
  * policy; the place (line → station, equipment) comes from the plant; server field errors
  * map to their fields.
  */
-export function CreateRoomDialog({ onClose, onCreated }: Props) {
+export function CreateRoomDialog({ onClose, onCreated, initialPlace }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const templateRef = useRef<HTMLSelectElement>(null);
-  const [values, setValues] = useState<Values>(EMPTY);
+  const [values, setValues] = useState<Values>(() => ({ ...EMPTY, ...initialPlace }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const templates = useRoomTemplates();
   const policies = useEscalationPolicyOptions();

@@ -6,6 +6,7 @@ import { useRoom } from '@/features/rooms/api/get-room';
 import { AckBadge } from '@/features/rooms/components/ack-badge';
 import { AcknowledgeStatus } from '@/features/rooms/components/acknowledge-status';
 import { hasPlace, RoomPlace } from '@/features/rooms/components/room-place';
+import { ReportDownloads } from '@/features/rooms/components/report-downloads';
 import { RoomTimers } from '@/features/rooms/components/room-timers';
 import { SeverityBadge } from '@/features/rooms/components/severity-badge';
 import { StatusBadge } from '@/features/rooms/components/status-badge';
@@ -34,6 +35,7 @@ export function RoomHeader({ roomId }: { roomId: string }) {
         <RoomTimers room={room} />
         {user ? <AcknowledgeStatus room={room} selfId={user.user_id} /> : null}
       </div>
+      <ReportDownloads roomId={room.room_id} />
     </header>
   );
 }

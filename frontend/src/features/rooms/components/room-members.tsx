@@ -253,7 +253,7 @@ function AddMemberForm({ roomId, memberIds }: { roomId: string; memberIds: Set<s
           placeholder={t('members.searchPlaceholder')}
           autoComplete="off"
           aria-describedby={`${id}-results-status`}
-          aria-controls={`${id}-results`}
+          aria-controls={results.length > 0 ? `${id}-results` : undefined}
         />
         <p id={`${id}-results-status`} className="field-hint" aria-live="polite">
           {!term

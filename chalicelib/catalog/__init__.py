@@ -1,0 +1,1 @@
+"""The event catalog: event codes with their defaults and root causes (plant-and-reports.md)."""

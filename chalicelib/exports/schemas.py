@@ -1,0 +1,14 @@
+"""Request models of the exports."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ReportQuery(BaseModel):
+    """``?format=md|pdf`` (PDF when left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["md", "pdf"] = "pdf"

@@ -1,0 +1,49 @@
+"""Query strings of the report routes: an inclusive range of plant days (at most 366 days, ``from``
+not after ``to``) and the grouping."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_DAYS = 366
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class ReportRange(BaseModel):
+    """``from`` / ``to``: ``YYYY-MM-DD`` days in the plant's time zone, both included."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    start: str = Field(alias="from", pattern=DAY)
+    end: str = Field(alias="to", pattern=DAY)
+
+    @model_validator(mode="after")
+    def _sane(self) -> ReportRange:
+        try:
+            first, last = date.fromisoformat(self.start), date.fromisoformat(self.end)
+        except ValueError:
+            raise ValueError("from and to must be real days (YYYY-MM-DD)") from None
+        if last < first:
+            raise ValueError("to is before from")
+        if (last - first).days + 1 > MAX_DAYS:
+            raise ValueError(f"a report covers at most {MAX_DAYS} days")
+        return self
+
+    @property
+    def days(self) -> tuple[date, date]:
+        return date.fromisoformat(self.start), date.fromisoformat(self.end)
+
+
+class SummaryQuery(ReportRange):
+    """``GET /api/reports/summary``."""
+
+    group_by: Literal["line", "station", "event_code", "root_cause", "severity"] = "line"
+
+
+class ParetoQuery(ReportRange):
+    """``GET /api/reports/pareto``."""
+
+    by: Literal["root_cause", "event_code", "station"] = "root_cause"
+    measure: Literal["count", "downtime"] = "count"
