@@ -29,6 +29,11 @@ export type Room = {
   member_count: number;
   resolved_at?: string | null;
   resolution_note?: string | null;
+  /** The event catalog's code (pre-filled type, severity, template and policy) and the closure. */
+  event_code?: string | null;
+  root_cause_code?: string | null;
+  false_alarm?: boolean | null;
+  downtime_minutes?: number | null;
   template_id?: string | null;
   /** 「我來處理」: who took the room and when (null until then). */
   acknowledged_at?: string | null;

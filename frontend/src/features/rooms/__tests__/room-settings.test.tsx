@@ -204,3 +204,65 @@ describe('room settings', () => {
     ).toBeInTheDocument();
   });
 });
+
+describe('resolving a room whose event code defines root causes', () => {
+  function withCatalog() {
+    server.use(
+      http.get('*/api/event-codes', () =>
+        Response.json({
+          event_codes: [
+            {
+              code: 'E-OVERTEMP',
+              name: '爐溫過高',
+              root_causes: [
+                { code: 'RC-RELAY', name: '加熱繼電器故障' },
+                { code: 'RC-OLD', name: '舊原因', retired: true },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+  }
+
+  it('needs a root cause or a false alarm, and sends the closure with the note', async () => {
+    withCatalog();
+    const room = roomWith('OWNER', { event_code: 'E-OVERTEMP' });
+    const patches = recordPatches();
+    const { user } = await openSettings(room);
+    await user.type(await screen.findByLabelText(/處理結果說明/), '更換繼電器');
+    const cause = await screen.findByLabelText(/根本原因/);
+    expect(within(cause).queryByRole('option', { name: /舊原因/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: '標記為已解決' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('此異常代碼需要選擇根本原因');
+    expect(patches).toEqual([]);
+    await user.selectOptions(cause, 'RC-RELAY');
+    await user.type(screen.getByLabelText('停機時間（分鐘）'), '35');
+    await user.click(screen.getByRole('button', { name: '標記為已解決' }));
+    await waitFor(() =>
+      expect(patches).toEqual([
+        { status: 'resolved', resolution_note: '更換繼電器', root_cause_code: 'RC-RELAY', downtime_minutes: 35 },
+      ]),
+    );
+  });
+
+  it('a false alarm needs no root cause and carries no downtime', async () => {
+    withCatalog();
+    const room = roomWith('OWNER', { event_code: 'E-OVERTEMP' });
+    const patches = recordPatches();
+    const { user } = await openSettings(room);
+    await user.type(await screen.findByLabelText(/處理結果說明/), '感測器誤觸');
+    await user.click(await screen.findByLabelText(/誤報/));
+    await user.click(screen.getByRole('button', { name: '標記為已解決' }));
+    await waitFor(() =>
+      expect(patches).toEqual([{ status: 'resolved', resolution_note: '感測器誤觸', false_alarm: true }]),
+    );
+  });
+
+  it('rooms without an event code resolve with the note alone', async () => {
+    withCatalog();
+    const room = roomWith('OWNER');
+    await openSettings(room);
+    expect(screen.queryByLabelText(/根本原因/)).not.toBeInTheDocument();
+  });
+});

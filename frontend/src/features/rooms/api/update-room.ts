@@ -12,11 +12,15 @@ export type UpdateRoomInput = Partial<{
   description: string;
   status: RoomStatus;
   resolution_note: string;
+  root_cause_code: string;
+  false_alarm: boolean;
+  downtime_minutes: number;
 }>;
 
 /**
  * PATCH /api/rooms/{room_id} → the room. OWNER: every field; EDITOR: status, severity,
- * resolution_note. active → resolved needs `resolution_note`; archived rooms answer 409.
+ * resolution_note. active → resolved needs `resolution_note`, and `root_cause_code` (or
+ * `false_alarm: true`) when the room's event code defines root causes; archived rooms answer 409.
  */
 export function updateRoom(roomId: string, input: UpdateRoomInput): Promise<Room> {
   return api.patch<Room>(`/api/rooms/${encodeURIComponent(roomId)}`, input);

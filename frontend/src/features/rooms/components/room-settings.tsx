@@ -9,6 +9,7 @@ import { errorMessage, validationDetails } from '@/lib/errors';
 import { canManage, canWrite, hasRole, isArchived, type RoomRole } from '@/lib/roles';
 import { useRoom } from '@/features/rooms/api/get-room';
 import { useUpdateRoom, type UpdateRoomInput } from '@/features/rooms/api/update-room';
+import { useRootCauses } from '@/features/rooms/api/get-event-codes';
 import {
   mapServerFieldErrors,
   ROOM_FIELDS,
@@ -222,6 +223,11 @@ function StatusControls({ room, role, update }: { room: Room; role: RoomRole; up
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | null>(null);
   const [confirmArchive, setConfirmArchive] = useState(false);
+  const { causes } = useRootCauses(room.status === 'active' ? room.event_code : null);
+  const [rootCause, setRootCause] = useState('');
+  const [falseAlarm, setFalseAlarm] = useState(false);
+  const [downtime, setDowntime] = useState('');
+  const [closureError, setClosureError] = useState<string | null>(null);
 
   function resolve(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -236,13 +242,30 @@ function StatusControls({ room, role, update }: { room: Room; role: RoomRole; up
       return;
     }
     setNoteError(null);
+    const closure: UpdateRoomInput = {};
+    if (causes.length > 0 && !falseAlarm && !rootCause) {
+      setClosureError(t('settings.rootCauseRequired'));
+      document.getElementById(`${id}-cause`)?.focus();
+      return;
+    }
+    if (falseAlarm) closure.false_alarm = true;
+    else if (rootCause) closure.root_cause_code = rootCause;
+    const minutes = downtime.trim() === '' ? null : Number(downtime);
+    if (minutes !== null && (!Number.isInteger(minutes) || minutes < 0 || minutes > 525600)) {
+      setClosureError(t('settings.downtimeInvalid'));
+      return;
+    }
+    if (minutes !== null && !falseAlarm) closure.downtime_minutes = minutes;
+    setClosureError(null);
     update.mutate(
-      { status: 'resolved', resolution_note: text },
+      { status: 'resolved', resolution_note: text, ...closure },
       {
         onSuccess: () => setNote(''),
         onError: (error) => {
-          const details = validationDetails(error, ['resolution_note']);
+          const details = validationDetails(error, ['resolution_note', 'root_cause_code', 'downtime_minutes']);
           if ('resolution_note' in details) setNoteError(t('settings.noteRequired'));
+          if ('root_cause_code' in details) setClosureError(t('settings.rootCauseRequired'));
+          if ('downtime_minutes' in details) setClosureError(t('settings.downtimeInvalid'));
         },
       },
     );
@@ -288,6 +311,64 @@ function StatusControls({ room, role, update }: { room: Room; role: RoomRole; up
               </p>
             )}
           </div>
+          {causes.length > 0 ? (
+            <fieldset className="role-choices closure-fields">
+              <legend>{t('settings.closureHeading')}</legend>
+              <div className="field">
+                <label htmlFor={`${id}-cause`}>
+                  {t('settings.rootCause')} <span className="required-mark">{t('form.required')}</span>
+                </label>
+                <select
+                  id={`${id}-cause`}
+                  value={rootCause}
+                  onChange={(event) => {
+                    setRootCause(event.target.value);
+                    setClosureError(null);
+                  }}
+                  disabled={falseAlarm || update.isPending}
+                  aria-invalid={closureError ? true : undefined}
+                  aria-describedby={closureError ? `${id}-closure-error` : undefined}
+                >
+                  <option value="">{t('settings.rootCausePick')}</option>
+                  {causes.map((cause) => (
+                    <option key={cause.code} value={cause.code}>
+                      {cause.name}（{cause.code}）
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={falseAlarm}
+                  onChange={(event) => {
+                    setFalseAlarm(event.target.checked);
+                    setClosureError(null);
+                  }}
+                  disabled={update.isPending}
+                />
+                {t('settings.falseAlarm')}
+              </label>
+              <div className="field">
+                <label htmlFor={`${id}-downtime`}>{t('settings.downtime')}</label>
+                <input
+                  id={`${id}-downtime`}
+                  type="number"
+                  inputMode="numeric"
+                  min={0}
+                  max={525600}
+                  value={downtime}
+                  onChange={(event) => setDowntime(event.target.value)}
+                  disabled={falseAlarm || update.isPending}
+                />
+              </div>
+              {closureError ? (
+                <p id={`${id}-closure-error`} className="field-error" role="alert">
+                  {closureError}
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
           <button type="submit" className="button button-primary" disabled={update.isPending}>
             {t('settings.resolve')}
           </button>
