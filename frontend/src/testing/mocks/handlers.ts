@@ -429,6 +429,12 @@ export const handlers = [
     if (denied) return denied;
     return HttpResponse.json({ templates: db.templates });
   }),
+  // the event catalog (empty unless a test installs one with server.use)
+  http.get('*/api/event-codes', ({ request }) => {
+    const denied = requireAuth(request);
+    if (denied) return denied;
+    return HttpResponse.json({ event_codes: [] });
+  }),
 
   // Edits and deletions (OWNER / admin), newest first; cursor = offset.
   http.get('*/api/rooms/:roomId/audit', ({ request, params }) => {

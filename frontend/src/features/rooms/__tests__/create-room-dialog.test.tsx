@@ -180,3 +180,34 @@ describe('create-room dialog', () => {
     expect(within(dialog).getByLabelText(/Title/)).toHaveAccessibleDescription('Enter a title');
   });
 });
+
+describe('create-room dialog with the event catalog', () => {
+  it('an event code pre-fills type, severity and template, and is sent', async () => {
+    server.use(
+      http.get('*/api/event-codes', () =>
+        HttpResponse.json({
+          event_codes: [
+            {
+              code: 'E-OVERTEMP',
+              name: '爐溫過高',
+              incident_type: 'equipment_failure',
+              default_severity: 'critical',
+              template_id: 'tpl-equipment',
+              root_causes: [{ code: 'RC-RELAY', name: '加熱繼電器故障' }],
+            },
+          ],
+        }),
+      ),
+    );
+    const bodies = recordCreates();
+    const { dialog, user } = await openDialog();
+    await within(dialog).findByRole('option', { name: '設備異常 Equipment alarm' });
+    await user.selectOptions(await within(dialog).findByLabelText('異常代碼'), 'E-OVERTEMP');
+    expect(within(dialog).getByLabelText('範本')).toHaveValue('tpl-equipment');
+    await user.type(within(dialog).getByLabelText(/標題/), '回焊爐溫度異常');
+    await user.click(within(dialog).getByRole('button', { name: '建立事件' }));
+    await waitFor(() => expect(bodies).toHaveLength(1));
+    expect(bodies[0]).toMatchObject({ event_code: 'E-OVERTEMP', incident_type: 'equipment_failure',
+                                      severity: 'critical', template_id: 'tpl-equipment' });
+  });
+});

@@ -14,6 +14,8 @@ export type CreateRoomInput = {
   line_id?: string;
   station_id?: string;
   equipment_id?: string;
+  /** The event catalog's code: the server fills type, severity, template and policy from it. */
+  event_code?: string;
   /** `null`: no policy (the template's otherwise); left out: the template's. */
   escalation_policy_id?: string | null;
 };

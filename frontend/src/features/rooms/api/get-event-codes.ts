@@ -3,7 +3,15 @@ import { api } from '@/lib/api-client';
 
 /** A root cause of an event code (plant-and-reports.md, "event catalog and closure codes"). */
 export type RootCause = { code: string; name: string; retired?: boolean };
-export type CatalogEventCode = { code: string; name: string; root_causes: RootCause[] };
+export type CatalogEventCode = {
+  code: string;
+  name: string;
+  incident_type: string;
+  default_severity: string;
+  template_id?: string | null;
+  escalation_policy_id?: string | null;
+  root_causes: RootCause[];
+};
 
 /** GET /api/event-codes (active codes, any user): the catalog a room's closure is checked against. */
 export function useActiveEventCodes(enabled = true) {

@@ -4,6 +4,7 @@ import { Dialog } from '@/components/dialog';
 import { errorMessage, validationDetails } from '@/lib/errors';
 import { useCreateRoom, type CreateRoomInput } from '@/features/rooms/api/create-room';
 import { useEscalationPolicyOptions } from '@/features/rooms/api/get-escalation-policy-options';
+import { useActiveEventCodes } from '@/features/rooms/api/get-event-codes';
 import { useRoomTemplates } from '@/features/rooms/api/get-room-templates';
 import {
   EQUIPMENT_MAX,
@@ -22,12 +23,12 @@ import {
 } from '@/features/rooms/components/room-fields';
 import type { EscalationPolicyOption, Room, RoomTemplate } from '@/features/rooms/types';
 
-const FIELDS = [...ROOM_FIELDS, 'template_id', ...PLACE_FIELDS, 'escalation_policy_id'] as const;
+const FIELDS = [...ROOM_FIELDS, 'template_id', ...PLACE_FIELDS, 'event_code', 'escalation_policy_id'] as const;
 type Field = (typeof FIELDS)[number];
 type FieldErrors = Partial<Record<Field, string>>;
 
 /** `escalation_policy_id` '' = none. */
-type Values = RoomFieldValues & PlaceValues & { template_id: string; escalation_policy_id: string };
+type Values = RoomFieldValues & PlaceValues & { template_id: string; event_code: string; escalation_policy_id: string };
 
 const EMPTY: Values = {
   template_id: '',
@@ -39,6 +40,7 @@ const EMPTY: Values = {
   line_id: '',
   station_id: '',
   equipment_id: '',
+  event_code: '',
   escalation_policy_id: '',
 };
 
@@ -61,6 +63,7 @@ export function CreateRoomDialog({ onClose, onCreated, initialPlace }: Props) {
   const [values, setValues] = useState<Values>(() => ({ ...EMPTY, ...initialPlace }));
   const [errors, setErrors] = useState<FieldErrors>({});
   const templates = useRoomTemplates();
+  const eventCodes = useActiveEventCodes();
   const policies = useEscalationPolicyOptions();
   const createRoom = useCreateRoom();
 
@@ -114,6 +117,25 @@ export function CreateRoomDialog({ onClose, onCreated, initialPlace }: Props) {
     setErrors({});
   }
 
+  /** An event code pre-fills type, severity, template (and its description) and policy, as the server will. */
+  function pickEventCode(code: string) {
+    const entry = eventCodes.data?.event_codes.find((item) => item.code === code);
+    if (entry?.template_id && templates.data?.some((tpl) => tpl.template_id === entry.template_id)) {
+      pickTemplate(entry.template_id);
+    }
+    setValues((current) => {
+      if (!entry) return { ...current, event_code: '' };
+      return {
+        ...current,
+        event_code: entry.code,
+        incident_type: entry.incident_type as Values['incident_type'],
+        severity: entry.default_severity as Values['severity'],
+        escalation_policy_id: entry.escalation_policy_id ?? current.escalation_policy_id,
+      };
+    });
+    setErrors({});
+  }
+
   function focusFirst(found: FieldErrors) {
     focusNext.current = FIELDS.find((field) => found[field]) ?? null;
   }
@@ -142,6 +164,7 @@ export function CreateRoomDialog({ onClose, onCreated, initialPlace }: Props) {
       if (values.station_id) input.station_id = values.station_id;
     }
     if (values.equipment_id.trim()) input.equipment_id = values.equipment_id.trim();
+    if (values.event_code) input.event_code = values.event_code;
     if (values.escalation_policy_id) input.escalation_policy_id = values.escalation_policy_id;
     // "none" with a template that has a policy: say so explicitly instead of leaving it out
     else if (template?.escalation_policy_id) input.escalation_policy_id = null;
@@ -193,6 +216,31 @@ export function CreateRoomDialog({ onClose, onCreated, initialPlace }: Props) {
         <RoomFields id={id} mode="create" values={values} errors={errors} onChange={set} disabled={pending} />
 
         <PlaceFields id={id} values={values} errors={errors} onChange={setPlace} disabled={pending} />
+
+        {eventCodes.data && eventCodes.data.event_codes.length > 0 ? (
+          <div className="field">
+            <label htmlFor={`${id}-event_code`}>{t('createRoom.eventCode')}</label>
+            <select
+              id={`${id}-event_code`}
+              value={values.event_code}
+              onChange={(event) => pickEventCode(event.target.value)}
+              aria-describedby={errors.event_code ? `${id}-event_code-error` : `${id}-event_code-hint`}
+              aria-invalid={errors.event_code ? true : undefined}
+              disabled={pending}
+            >
+              <option value="">{t('createRoom.noEventCode')}</option>
+              {eventCodes.data.event_codes.map((entry) => (
+                <option key={entry.code} value={entry.code}>
+                  {entry.code} {entry.name}
+                </option>
+              ))}
+            </select>
+            <FieldError id={`${id}-event_code-error`} message={errors.event_code} />
+            <p id={`${id}-event_code-hint`} className="field-hint">
+              {t('createRoom.eventCodeHint')}
+            </p>
+          </div>
+        ) : null}
 
         <PolicySelect
           id={id}
