@@ -50,6 +50,7 @@ class UserModel(Model):
     display_name = UnicodeAttribute()
     department = UnicodeAttribute(default="")
     is_admin = BooleanAttribute(default=False)
+    report_reader = BooleanAttribute(default=False)  # in REPORT_GROUP at the last login
     last_login_at = UnicodeAttribute()
     search_partition = UnicodeAttribute(default="user")
     search_key = UnicodeAttribute()  # lower-case display name

@@ -16,6 +16,7 @@ class Principal:
     department: str
     is_admin: bool
     session_id: str
+    can_read_reports: bool = False  # administrators and members of REPORT_GROUP
 
     def public(self) -> dict[str, Any]:
         """The user object of the contract."""

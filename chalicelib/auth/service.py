@@ -131,9 +131,12 @@ def _clear_failures(key: str) -> None:
 
 
 def _is_admin(person: DirectoryUser, settings: Settings) -> bool:
-    if person.email.lower() in settings.admin_emails:
-        return True
-    group = settings.admin_group.lower()
+    return person.email.lower() in settings.admin_emails or _in_group(person, settings.admin_group)
+
+
+def _in_group(person: DirectoryUser, group: str) -> bool:
+    """Member of ``group`` (a DN or a CN; empty: nobody)."""
+    group = group.lower()
     if not group:
         return False
     for dn in person.groups:
@@ -150,6 +153,7 @@ def _upsert_user(person: DirectoryUser, settings: Settings) -> UserModel:
         display_name=person.display_name,
         department=person.department,
         is_admin=_is_admin(person, settings),
+        report_reader=_in_group(person, settings.report_group),
         last_login_at=clock.iso(),
         search_key=person.display_name.lower(),
     )
@@ -165,6 +169,7 @@ def _principal(user: UserModel, session_id: str) -> Principal:
         department=user.department,
         is_admin=bool(user.is_admin),
         session_id=session_id,
+        can_read_reports=bool(user.is_admin) or bool(user.report_reader),
     )
 
 

@@ -91,6 +91,7 @@ class Settings:
     dev_directory_file: str = setting("DEV_DIRECTORY_FILE", default="", aws=False)
     admin_emails: tuple[str, ...] = setting("ADMIN_EMAILS", default=(), parse=_csv, case="lower")
     admin_group: str = setting("ADMIN_GROUP", default="")
+    report_group: str = setting("REPORT_GROUP", default="")  # AD group whose members read reports
     # realtime
     websocket_api_id: str = setting("WEBSOCKET_API_ID", default="")
     websocket_stage: str = setting("WEBSOCKET_STAGE", default="api")

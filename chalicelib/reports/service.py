@@ -28,9 +28,9 @@ SEVERITY_LABELS = {"low": "低 Low", "medium": "中 Medium", "high": "高 High",
 
 
 def check_reader(principal: Principal) -> None:
-    """Administrators read reports (members of ``REPORT_GROUP``: not yet — see the report)."""
-    if not principal.is_admin:
-        raise Forbidden("Only administrators read reports")
+    """Administrators and members of ``REPORT_GROUP`` read reports."""
+    if not (principal.is_admin or principal.can_read_reports):
+        raise Forbidden("Only administrators and report readers (REPORT_GROUP) read reports")
 
 
 def utc_bounds(query: ReportRange) -> tuple[str, str]:

@@ -266,6 +266,7 @@ def apply_environment(options: Options, dynamodb_endpoint: str, s3_endpoint: str
     env.setdefault("DEV_DIRECTORY_FILE", str(DEV_DIRECTORY_FILE))
     env.setdefault("LDAP_BASE_DN", "dc=panjit,dc=com,dc=tw")
     env.setdefault("ADMIN_GROUP", "IRS-Admins")
+    env.setdefault("REPORT_GROUP", "IRS-Reports")  # tsai.supervisor reads reports
     # e-mail: by SMTP to the mail catcher the gateway starts (unless SMTP_HOST names a server);
     # links in mails point at this gateway
     for name, value in (("EMAIL_TRANSPORT", "smtp"), ("PUBLIC_APP_URL", management_endpoint)):

@@ -25,6 +25,7 @@ def shared_environment(websocket_stage: str) -> dict[str, Any]:
         "LDAP_CA_PEM": {"Ref": "AdCaPem"},
         "ADMIN_EMAILS": {"Ref": "AdminEmails"},
         "ADMIN_GROUP": {"Ref": "AdminGroup"},
+        "REPORT_GROUP": {"Ref": "ReportGroup"},
         "WEBSOCKET_API_ID": {"Ref": "WebsocketAPI"},
         "WEBSOCKET_STAGE": websocket_stage,
         "CORS_ALLOW_ORIGIN": {"Ref": "AllowedOrigin"},

@@ -141,7 +141,7 @@ def test_every_username_form_logs_in(client: Any, ad: SambaDC, form: str) -> Non
     assert body["access_token"] and body["refresh_token"]
     assert isinstance(body["expires_in"], int) and body["expires_in"] > 0
     assert body["user"] == {"user_id": "john.doe@plant.test", "display_name": "張志豪",
-                            "department": "設備課", "is_admin": False}
+                            "department": "設備課", "is_admin": False, "can_read_reports": False}
 
 
 def test_user_id_is_the_lower_case_mail_and_the_user_is_stored(client: Any, ad: SambaDC) -> None:
@@ -151,7 +151,7 @@ def test_user_id_is_the_lower_case_mail_and_the_user_is_stored(client: Any, ad: 
     response = post_login(client, "Mary.Chen@plant.test", mary.password)
     assert response.status_code == 200, response.body
     assert response.json_body["user"] == {"user_id": "mary.chen@plant.test", "display_name": "陳美玲",
-                                          "department": "品管課", "is_admin": False}
+                                          "department": "品管課", "is_admin": False, "can_read_reports": False}
     stored = UserModel.get("mary.chen@plant.test")
     assert (stored.username, stored.display_name, stored.department) == ("mary.chen", "陳美玲", "品管課")
     assert stored.is_admin is False and stored.last_login_at.endswith("Z")
@@ -162,7 +162,7 @@ def test_admin_comes_from_the_ad_group(client: Any, ad: SambaDC) -> None:
     normal = post_login(client, "john.doe", ad.users["john.doe"].password)
     assert admin.status_code == normal.status_code == 200
     assert admin.json_body["user"] == {"user_id": "lin.admin@plant.test", "display_name": "林建宏",
-                                       "department": "資訊課", "is_admin": True}
+                                       "department": "資訊課", "is_admin": True, "can_read_reports": True}
     assert normal.json_body["user"]["is_admin"] is False
 
 

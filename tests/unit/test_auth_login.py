@@ -19,7 +19,7 @@ def test_all_username_forms_log_in(client: Any, username: str) -> None:
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
     assert body["user"] == {"user_id": "chen.editor@panjit.com.tw", "display_name": "陳怡君",
-                            "department": "品保部 Quality Assurance", "is_admin": False}
+                            "department": "品保部 Quality Assurance", "is_admin": False, "can_read_reports": False}
     assert body["access_token"] and body["refresh_token"]
 
 

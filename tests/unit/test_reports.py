@@ -185,6 +185,22 @@ def test_range_edges_are_plant_days_by_opening(api: Api) -> None:
     assert _get(api, "/reports/summary?from=2026-10-31&to=2026-10-31")["totals"]["count"] == 1
 
 
+@pytest.fixture
+def report_group(env: pytest.MonkeyPatch) -> None:
+    env.setenv("REPORT_GROUP", "IRS-Reports")
+
+
+def test_members_of_the_report_group_read_reports_and_others_do_not(report_group: None, reports: Api) -> None:
+    from tests.builders import bearer, login
+
+    supervisor = login(reports.client, "tsai.supervisor")  # in IRS-Reports (the dev directory)
+    tech = login(reports.client, "huang.tech")  # in Maintenance only
+    assert supervisor["user"]["can_read_reports"] is True and tech["user"]["can_read_reports"] is False
+    for path in (f"/reports/summary{NOV}", f"/reports/pareto{NOV}", f"/reports/incidents.csv{NOV}"):
+        assert reports.client.http.get(path, headers=bearer(supervisor["access_token"])).status_code == 200
+        assert reports.client.http.get(path, headers=bearer(tech["access_token"])).status_code == 403
+
+
 def test_only_administrators_read_reports(reports: Api) -> None:
     for path in (f"/reports/summary{NOV}", f"/reports/pareto{NOV}", f"/reports/incidents.csv{NOV}"):
         for role in ("owner", "editor", "viewer", "outsider"):

@@ -20,6 +20,8 @@ export type User = {
   display_name: string;
   department: string | null;
   is_admin: boolean;
+  /** Administrators and members of the REPORT_GROUP directory group. */
+  can_read_reports?: boolean;
 };
 
 export type TokenResponse = {

@@ -54,7 +54,7 @@ export function AppLayout() {
             <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M3 5h18v12H3zM8 21h8M12 17v4" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" /></svg>
             <span className="header-link-label">{t('board.link')}</span>
           </Link>
-          {user?.is_admin ? (
+          {user?.is_admin || user?.can_read_reports ? (
             <Link to="/reports" className="button button-secondary header-link" aria-label={t('reports.link')} title={t('reports.link')}>
               <svg className="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" /></svg>
               <span className="header-link-label">{t('reports.link')}</span>

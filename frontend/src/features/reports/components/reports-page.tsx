@@ -35,14 +35,15 @@ export function ReportsPage() {
   const [measure, setMeasure] = useState<ParetoMeasure>('count');
   const [csvError, setCsvError] = useState<string | null>(null);
   const problem = rangeProblem(range);
-  const enabled = Boolean(user?.is_admin) && problem === null;
+  const reader = Boolean(user?.is_admin || user?.can_read_reports);
+  const enabled = reader && problem === null;
   const summary = useSummary(range, groupBy, enabled);
   const paretoBy = PARETO_BY[groupBy];
   const pareto = usePareto(range, paretoBy, measure, enabled);
   const weeks = enabled ? weeksOf(range) : [];
   const weekly = useWeeklyTotals(weeks, enabled);
 
-  if (!user?.is_admin) {
+  if (!reader) {
     return (
       <div className="page">
         <h1>{t('reports.heading')}</h1>
