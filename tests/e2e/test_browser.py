@@ -75,7 +75,7 @@ def control_server(gateway: GatewayProcess) -> Iterator[str]:
 
 
 def _node(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=FRONTEND, capture_output=True, text=True, timeout=600, env=env)
+    return subprocess.run(args, cwd=FRONTEND, capture_output=True, text=True, timeout=1500, env=env)
 
 
 @pytest.mark.integration

@@ -776,7 +776,7 @@ const en = {
   reports: {
     link: 'Reports',
     heading: 'Incident reports',
-    forbidden: 'Only administrators can read reports.',
+    forbidden: 'Only administrators and members of the report group can read reports.',
     from: 'From',
     to: 'To',
     groupBy: 'Group by',

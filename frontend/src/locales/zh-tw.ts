@@ -759,7 +759,7 @@ const zhTW = {
   reports: {
     link: '報表',
     heading: '異常報表',
-    forbidden: '只有系統管理員可以查看報表。',
+    forbidden: '只有系統管理員與報表群組成員可以查看報表。',
     from: '開始日期',
     to: '結束日期',
     groupBy: '分組',

@@ -68,7 +68,7 @@ describe('report ranges', () => {
 describe('reports page', () => {
   it('is for administrators only', async () => {
     renderApp('/reports', { authenticated: true });
-    expect(await screen.findByText('只有系統管理員可以查看報表。')).toBeInTheDocument();
+    expect(await screen.findByText('只有系統管理員與報表群組成員可以查看報表。')).toBeInTheDocument();
     expect(requests).toEqual([]);
   });
 
