@@ -59,6 +59,11 @@ def _pdf_text(body: bytes) -> tuple[str, PdfReader]:
 
 
 def test_pdf_holds_title_root_cause_and_every_live_message_and_embeds_the_font(api: Api, room: str) -> None:
+    catalog = api.call("admin", "POST", "/event-codes", {
+        "code": "E-OVERTEMP", "name": "爐溫過高", "incident_type": "equipment_failure", "default_severity": "high",
+        "root_causes": [{"code": "RC-HEATER-RELAY", "name": "加熱繼電器故障"}]})
+    assert catalog.status_code == 201, catalog.body
+    RoomModel.get(room).update(actions=[RoomModel.event_code.set("E-OVERTEMP")])
     _history(room)
     response = _get(api, "viewer", f"/rooms/{room}/report?format=pdf", accept="application/pdf")
     assert response.status_code == 200, response.body
@@ -67,7 +72,8 @@ def test_pdf_holds_title_root_cause_and_every_live_message_and_embeds_the_font(a
     assert response.body[:5] == b"%PDF-"
     text, reader = _pdf_text(response.body)
     assert _flat("Line 3 回焊爐溫度異常") in text
-    assert "RC-HEATER-RELAY" in text and "42min" in text
+    assert "RC-HEATER-RELAY" in text and _flat("加熱繼電器故障") in text and "42min" in text
+    assert _flat("E-OVERTEMP 爐溫過高") in text
     for message in LIVE:
         assert _flat(message) in text, message
     assert "secret-deleted-text" not in text and _flat("訊息已刪除") in text
