@@ -42,11 +42,11 @@ def _room_facts(room: RoomModel) -> dict[str, Any]:
              "station_id", "equipment_id")
     facts: dict[str, Any] = {name: getattr(room, name, None) for name in (*names, *CLOSURE_FIELDS)}
     if facts.get("event_code") or facts.get("root_cause_code"):
-        names = catalog.names()  # the catalog's names, retired ones included (old rooms keep theirs)
+        named = catalog.names()  # the catalog's names, retired ones included (old rooms keep theirs)
         if facts.get("root_cause_code") and not facts.get("root_cause"):
-            facts["root_cause"] = names["root_causes"].get(facts["root_cause_code"])
-        if facts.get("event_code") in names["codes"]:
-            facts["event_code"] = f"{facts['event_code']} {names['codes'][facts['event_code']]}"
+            facts["root_cause"] = named["root_causes"].get(facts["root_cause_code"])
+        if facts.get("event_code") in named["codes"]:
+            facts["event_code"] = f"{facts['event_code']} {named['codes'][facts['event_code']]}"
     facts["mtta_s"] = timers.seconds_between(room.created_at, room.acknowledged_at)
     facts["mttr_s"] = timers.seconds_between(room.created_at, room.resolved_at)
     return facts
