@@ -8,8 +8,6 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
-
 from chalicelib.auth.principal import Principal
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.core.settings import get_settings
@@ -38,6 +36,8 @@ def station_url(base: str, line_id: str, station_id: str) -> str:
 
 def _label(index: int, line: dict[str, Any], station: dict[str, Any], base: str) -> str:
     url = station_url(base, str(line["line_id"]), str(station["station_id"]))
+    import segno  # on the first sheet only (cold starts stay lean)
+
     code = segno.make(url, error="m").svg_inline(scale=QR_SCALE, border=2, omitsize=False)
     x, y = (index % COLUMNS) * CELL_W, (index // COLUMNS) * CELL_H
     return (f'<g transform="translate({x},{y})" data-station-id="{escape(str(station["station_id"]))}">'

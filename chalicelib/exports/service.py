@@ -16,7 +16,6 @@ from typing import Any
 from chalicelib.auth.principal import Principal
 from chalicelib.catalog import service as catalog
 from chalicelib.core.errors import Unavailable
-from chalicelib.exports import markdown, pdf
 from chalicelib.exports.report import Entry, Report
 from chalicelib.files import storage
 from chalicelib.files.models import FileModel
@@ -156,6 +155,9 @@ def filename(report: Report, fmt: str) -> str:
 def export(room_id: str, principal: Principal, fmt: str) -> tuple[bytes | str, str, str]:
     """``(body, content type, file name)`` of the room's report in ``fmt`` (``md`` | ``pdf``)."""
     report = gather(room_id, principal)
+    # fpdf2 and its font machinery load on the first report, not with every function's cold start
+    from chalicelib.exports import markdown, pdf
+
     # bytes for the binary type (base64 on the wire), text for Markdown
     body: bytes | str = pdf.render(report, read_thumbnail) if fmt == "pdf" else markdown.render(report)
     return body, CONTENT_TYPES[fmt], filename(report, fmt)
