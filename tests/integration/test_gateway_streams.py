@@ -246,9 +246,11 @@ def test_template_alarms_on_fanout_iterator_age_and_the_failure_queue() -> None:
     assert set(ages) == {"MessageFanout", "MembershipFanout"}
     assert ages["MessageFanout"]["Threshold"] == 5000 and ages["MessageFanout"]["Statistic"] == "Maximum"
     assert all(a["Namespace"] == "AWS/Lambda" for a in ages.values())
-    (queue,) = [a for a in alarms if a["Namespace"] == "AWS/SQS"]
-    assert queue["MetricName"] == "ApproximateNumberOfMessagesVisible" and queue["Threshold"] == 0
-    assert queue["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["StreamFailuresQueue", "QueueName"]}
+    queues = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0]: a for a in alarms if a["Namespace"] == "AWS/SQS"}
+    assert set(queues) == {"StreamFailuresQueue", "OutboundDeadLetterQueue"}  # records given up; deliveries
+    for queue in queues.values():
+        assert queue["MetricName"] == "ApproximateNumberOfMessagesVisible" and queue["Threshold"] == 0
+        assert queue["Dimensions"][0]["Value"]["Fn::GetAtt"][1] == "QueueName"
     failure_queues = {s["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
                       for fn in ("MessageFanout", "MembershipFanout")
                       for s in resources[fn]["Properties"]["Events"].values()}
