@@ -22,6 +22,7 @@ def push_service(env: pytest.MonkeyPatch) -> Iterator[FakePushService]:
     for name, value in vapid_env().items():
         env.setenv(name, value)
     env.setenv("PUSH_ALLOW_ANY_ENDPOINT", "true")
+    env.setenv("EMAIL_TRANSPORT", "smtp")  # e-mail deliveries are queued only with a transport
     from chalicelib.core.settings import get_settings
 
     get_settings.cache_clear()
@@ -137,6 +138,17 @@ def test_a_notification_queues_one_email_and_one_push_per_browser_once(api: Api,
     assert payload["url"] == "/rooms/11111111-2222-4333-8444-555555555555"
     assert payload["title"].startswith("【升級】") and "回焊爐" in payload["title"]
     assert payload["body"] == "第 1 級升級：請立即處理" and payload["kind"] == "escalation"
+
+
+def test_without_an_email_transport_no_email_is_queued(api: Api, outbox: Outbox) -> None:
+    import app
+
+    stream = StreamPump("unit-notifications")
+    _notify("lee.viewer@panjit.com.tw")  # EMAIL_TRANSPORT is "none" by default; no browser subscribed
+    app.notification_fanout({"Records": stream.records()}, None)
+    from chalicelib import outbound
+
+    assert outbound.deliveries("user#lee.viewer@panjit.com.tw") == [] and outbox.queued == []
 
 
 def test_settings_decide_which_channels_get_a_notification(api: Api, outbox: Outbox) -> None:
