@@ -68,12 +68,8 @@ class FakePushService:
 
 
 def vapid_env() -> dict[str, str]:
-    """A fresh VAPID key pair as the app's environment."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    """A fresh VAPID key pair as the app's environment (the deploy tool's own generator)."""
+    from infrastructure.vapid_keys import generate
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    point = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return {"VAPID_PRIVATE_KEY": b64url(der), "VAPID_PUBLIC_KEY": b64url(point)}
+    public, private = generate()
+    return {"VAPID_PRIVATE_KEY": private, "VAPID_PUBLIC_KEY": public}
