@@ -19,6 +19,7 @@ from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
 from chalicelib.core.openapi import bp as openapi_routes
 from chalicelib.core.settings import load_settings
+from chalicelib.core.streams import process_stream_batch
 from chalicelib.exports.routes import bp as export_routes
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.integrations.routes import bp as integration_routes
@@ -29,6 +30,7 @@ from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.outbound.queue import queue_name as outbound_queue_name
 from chalicelib.plant.routes import bp as plant_routes
 from chalicelib.realtime import service as realtime
+from chalicelib.reports import rollup as report_rollup
 from chalicelib.reports.routes import bp as report_routes
 from chalicelib.response.routes import bp as response_routes
 from chalicelib.rooms import escalation
@@ -112,8 +114,14 @@ def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 
 @app.on_dynamodb_record(stream_arn=ROOMS_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def room_events(event: DynamoDBEvent) -> dict[str, Any]:
-    """Rooms stream → webhook deliveries (created, acknowledged, escalated, resolved) on the outbound queue."""
-    return webhook_events.handle_batch(event.to_dict(), event.context)
+    """Rooms stream → the reports' daily rollup, and webhook deliveries (created, acknowledged,
+    escalated, resolved) on the outbound queue. Both are idempotent, so a retried record is safe."""
+    return process_stream_batch(event.to_dict(), event.context, _room_changed)
+
+
+def _room_changed(record: dict[str, Any]) -> None:
+    report_rollup.handle_record(record)
+    webhook_events.handle_record(record)
 
 
 @app.on_dynamodb_record(stream_arn=NOTIFICATIONS_STREAM_ARN, batch_size=100, starting_position="LATEST")

@@ -28,6 +28,7 @@ from chalicelib.notifications.models import (
 )
 from chalicelib.outbound.models import DeliveryModel
 from chalicelib.plant.models import PlantModel
+from chalicelib.reports.models import ReportDayModel
 from chalicelib.response.models import PolicyModel, RosterModel
 from chalicelib.rooms.models import MembershipModel, RoomModel, TemplateModel
 from chalicelib.timeline.models import ClientIdModel, MessageModel
@@ -55,6 +56,8 @@ MODELS: tuple[type[Model], ...] = (
     AuditModel, IncidentPointModel, SearchTermModel,
     # machine-raised incidents
     IntegrationKeyModel, OpenIncidentModel,
+    # reports
+    ReportDayModel,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.core.observability import logger
@@ -31,3 +32,19 @@ def process_stream_batch(event: dict[str, Any], context: Any,
     if failures:
         logger.warning("stream batch had failures", extra={"failed": len(failures)})
     return response
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def image(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A record's ``NewImage`` / ``OldImage`` as plain Python (numbers as int or float); None if absent."""
+    if not raw:
+        return None
+    from boto3.dynamodb.types import TypeDeserializer  # boto3 is loaded by every function already
+
+    deserializer = TypeDeserializer()
+    return {name: _plain(deserializer.deserialize(value)) for name, value in raw.items()}

@@ -1,9 +1,11 @@
 """Report use cases: who may read them, which rooms a range covers, labels, summary and Pareto.
 
-Cost follows the range asked: rooms are read through the ``opened-index`` (partition = UTC month
-of opening, sorted by ``created_at``; a small projection) — one Query per month the range
-touches, never a Scan. Ranges are plant days (``PLANT_TIMEZONE``), both ends included; a room
-belongs to the day it opened (see :mod:`chalicelib.reports.stats` for the figures).
+Cost follows the range asked, never a Scan: the summary and the Pareto read the daily rollup
+(:mod:`chalicelib.reports.rollup`, one small item per day, kept from the rooms stream); the CSV,
+one row per room, reads the rooms through the ``opened-index`` (partition = UTC month of opening,
+sorted by ``created_at``; a small projection). Both take one Query per month the range touches.
+Ranges are plant days (``PLANT_TIMEZONE``), both ends included; a room belongs to the day it
+opened (see :mod:`chalicelib.reports.stats` for the figures).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.core.errors import Forbidden
 from chalicelib.core.settings import get_settings
 from chalicelib.plant import service as plant
-from chalicelib.reports import stats
+from chalicelib.reports import rollup, stats
 from chalicelib.reports.schemas import ParetoQuery, ReportRange, SummaryQuery
 from chalicelib.rooms.models import REPORT_FIELDS, RoomModel
 
@@ -42,20 +44,11 @@ def utc_bounds(query: ReportRange) -> tuple[str, str]:
     return start.strftime("%Y-%m-%dT%H:%M:%S.000Z"), end.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _months(start: str, end: str) -> list[str]:
-    year, month = int(start[:4]), int(start[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= end[:7]:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def rooms_in(query: ReportRange) -> list[dict[str, Any]]:
     """The rooms opened in the range (one Query per UTC month touched), oldest first."""
     start, end = utc_bounds(query)
     rooms = []
-    for month in _months(start, end):
+    for month in rollup.months(start, end):
         for item in RoomModel.by_opened.query(month, RoomModel.created_at.between(start, end)):
             if item.created_at < end:
                 room = {name: getattr(item, name) for name in ("room_id", "created_at", *REPORT_FIELDS)}
@@ -94,7 +87,7 @@ def label_of(key: str, group_by: str, names: dict[str, dict[str, str]]) -> str:
 def summary(principal: Principal, query: SummaryQuery) -> dict[str, Any]:
     """``GET /api/reports/summary``: one row per group (most incidents first) and the totals."""
     check_reader(principal)
-    rooms = rooms_in(query)
+    rooms = rollup.facts(*utc_bounds(query))
     names = labels()
     groups = stats.group(rooms, lambda r: key_of(r, query.group_by))
     rows = [{"key": key, "label": label_of(key, query.group_by, names), **stats.aggregate(members)}
@@ -110,10 +103,10 @@ def pareto(principal: Principal, query: ParetoQuery) -> dict[str, Any]:
     check_reader(principal)
     names = labels()
     values: dict[str, float] = {}
-    for room in rooms_in(query):
-        if room.get("false_alarm"):
+    for room in rollup.facts(*utc_bounds(query)):
+        if room["false_alarm"]:
             continue
         key = key_of(room, query.by)
-        values[key] = values.get(key, 0) + (1 if query.measure == "count" else int(room.get("downtime_minutes") or 0))
+        values[key] = values.get(key, 0) + (1 if query.measure == "count" else room["downtime_minutes"])
     rows = [{**row, "label": label_of(row["key"], query.by, names)} for row in stats.pareto(values)]
     return {"from": query.start, "to": query.end, "by": query.by, "measure": query.measure, "rows": rows}

@@ -50,13 +50,12 @@ def figures(room: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def aggregate(rooms: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The summary figures of a set of rooms."""
+def aggregate(facts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The summary figures of a set of rooms, given each room's :func:`figures` (and anything else)."""
     count = acknowledged = resolved = false_alarms = downtime = 0
     tta: list[float] = []
     ttr: list[float] = []
-    for room in rooms:
-        f = figures(room)
+    for f in facts:
         count += 1
         acknowledged += f["acknowledged"]
         resolved += f["resolved"]

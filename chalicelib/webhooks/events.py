@@ -22,23 +22,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib import outbound
 from chalicelib.auth import users
 from chalicelib.core import clock
 from chalicelib.core.settings import get_settings
-from chalicelib.core.streams import process_stream_batch
+from chalicelib.core.streams import image
 from chalicelib.webhooks import service
 
 NAMESPACE = uuid.UUID("5b0c7d0e-5f0e-4c55-9a57-7e3f1f0c2a61")  # this system's webhook events
 ROOM_FIELDS = ("room_id", "title", "incident_type", "severity", "status", "location", "area_id", "line_id",
                "station_id", "equipment_id", "created_by", "created_at", "acknowledged_at", "acknowledged_by",
                "resolved_at", "resolution_note", "escalation_level")
-_DESERIALIZER = TypeDeserializer()
 
 
 @dataclass(frozen=True)
@@ -66,18 +62,6 @@ def room_url(room_id: str) -> str:
     return f"{get_settings().public_app_url.rstrip('/')}/rooms/{room_id}"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _image(raw: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not raw:
-        return None
-    return {name: _plain(_DESERIALIZER.deserialize(value)) for name, value in raw.items()}
-
-
 def _event(name: str, room: dict[str, Any], marker: Any, occurred_at: str, actor: str | None = None,
            **extra: Any) -> RoomEvent:
     event_id = str(uuid.uuid5(NAMESPACE, f"{room['room_id']}:{name}:{marker}"))
@@ -87,7 +71,7 @@ def _event(name: str, room: dict[str, Any], marker: Any, occurred_at: str, actor
 def room_event(record: dict[str, Any]) -> RoomEvent | None:
     """The webhook event one rooms-stream record stands for (None for most changes)."""
     change = record.get("dynamodb") or {}
-    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
+    new, old = image(change.get("NewImage")), image(change.get("OldImage"))
     name = record.get("eventName")
     if new is None or not new.get("room_id"):
         return None
@@ -133,9 +117,3 @@ def handle_record(record: dict[str, Any]) -> None:
     event = room_event(record)
     if event is not None:
         enqueue(event)
-
-
-def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Entry point for the rooms stream; answers ``batchItemFailures`` (failed records are retried,
-    the ones already enqueued are not enqueued twice)."""
-    return process_stream_batch(event, context, handle_record)

@@ -68,9 +68,9 @@ ACCESS: dict[str, dict[str, Any]] = {
         "outbound_queue": True, "outbound_consumer": True, "email": True, "vapid": True,
     },
     "RoomEvents": {
-        # rooms stream → webhook deliveries: the webhooks' events (Query), the actor's name, the
-        # delivery log (recorded once per delivery id) and the outbound queue
-        "tables": {"webhooks": "r", "users": "r", "deliveries": "rw"},
+        # rooms stream → the reports' daily rollup, and webhook deliveries: the webhooks' events
+        # (Query), the actor's name, the delivery log (recorded once per delivery id), the queue
+        "tables": {"report-days": "rw", "webhooks": "r", "users": "r", "deliveries": "rw"},
         "streams": ["rooms"], "failure_queue": True, "outbound_queue": True,
     },
 }

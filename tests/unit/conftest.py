@@ -94,6 +94,12 @@ def message_stream(aws: None) -> StreamPump:
 
 
 @pytest.fixture
+def room_stream(aws: None) -> StreamPump:
+    """The rooms table's changes (``.pump(app.room_events)``: report rollup and webhooks)."""
+    return StreamPump("unit-rooms")
+
+
+@pytest.fixture
 def outbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Outbox:
     """The outbound queue, consumed on demand (``outbox.run(senders)``), with a movable clock."""
     box = Outbox(monkeypatch)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.builders import Api
+from tests.builders import Api, StreamPump
 
 PLANT = {"sites": [{"site_id": "S1", "name": "一廠", "areas": [{"area_id": "FOL", "name": "前段", "lines": [
     {"line_id": "L1", "name": "黏晶一線", "stations": [{"station_id": "DB-01", "name": "黏晶機 01"}]},
@@ -50,12 +50,13 @@ def _put(opened: datetime, *, line: str = "L1", code: str = "OVEN", tta_min: flo
 
 
 @pytest.fixture
-def reports(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def reports(api: Api, room_stream: StreamPump, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     """L1: rooms i = 1..15 opened 2026-11-(i+1) 02:00Z, TTA i min, TTR 10·i min, downtime i,
     cause HEATER (odd i) / SENSOR (even i); i = 14 a false alarm, i = 15 still open.
     L2: rooms j = 1..10 opened 2026-11-(j+16) 02:00Z with the TTA/TTR/downtime lists below,
     causes CAPILLARY (j ≤ 5) / MATERIAL; plus one room through the API, resolved after 60 min,
     reopened, resolved again after 240 min with 30 min downtime, cause MATERIAL."""
+    import app
     from chalicelib.core import clock
 
     assert api.call("admin", "PUT", "/plant", PLANT).status_code == 200
@@ -71,6 +72,7 @@ def reports(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     for j in range(10):
         _put(datetime(2026, 11, j + 17, 2, tzinfo=UTC), line="L2", code="WIRE", tta_min=tta[j], ttr_min=ttr[j],
              cause="CAPILLARY" if j < 5 else "MATERIAL", downtime=down[j], severity="medium")
+    assert room_stream.pump(app.room_events) == {"batchItemFailures": []}
     start = datetime(2026, 11, 27, 2, tzinfo=UTC).timestamp()
     at = {"now": start}
     # the rooms service's clock only (sessions and tokens keep the real one)
@@ -87,6 +89,7 @@ def reports(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     for minutes, body in steps:
         at["now"] = start + minutes * 60
         assert api.call("owner", "PATCH", f"/rooms/{room}", body).status_code == 200
+        assert room_stream.pump(app.room_events) == {"batchItemFailures": []}
     monkeypatch.undo()
     yield api
 
@@ -173,16 +176,89 @@ def test_csv_has_a_bom_chinese_intact_and_the_api_figures(reports: Api) -> None:
     assert (reopened["tta_s"], reopened["ttr_s"], reopened["root_cause"]) == ("3600.0", "14400.0", "線材")
 
 
-def test_range_edges_are_plant_days_by_opening(api: Api) -> None:
+def test_range_edges_are_plant_days_by_opening(api: Api, room_stream: StreamPump) -> None:
     """A room belongs to the plant day (Asia/Taipei) it opened; one resolved after ``to`` still
     counts with its full TTR; rooms opened outside the range do not."""
+    import app
+
     for opened in ("2026-10-31T15:59:59", "2026-10-31T16:00:00", "2026-11-30T15:59:59", "2026-11-30T16:00:00"):
         _put(datetime.fromisoformat(opened).replace(tzinfo=UTC), tta_min=1, ttr_min=60 * 24 * 5, downtime=1)
+    room_stream.pump(app.room_events)
     body = _get(api, f"/reports/summary{NOV}")
     assert body["totals"]["count"] == 2
     assert body["totals"]["mttr_s"]["median"] == 5 * 86400
     assert _get(api, "/reports/summary?from=2026-11-01&to=2026-11-01")["totals"]["count"] == 1
     assert _get(api, "/reports/summary?from=2026-10-31&to=2026-10-31")["totals"]["count"] == 1
+
+
+def test_the_rollup_follows_the_stream_once_and_only_for_figures(api: Api, room_stream: StreamPump,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary reads the daily rollup: a room counts once its stream record is handled, a
+    record handled twice changes nothing, changes that move no figure write nothing, and the
+    last change of a room wins (here: a closure corrected)."""
+    import app
+    from chalicelib.reports import rollup
+    from chalicelib.rooms.models import RoomModel
+
+    _put(datetime(2026, 11, 3, 2, tzinfo=UTC), tta_min=2, ttr_min=30, cause="HEATER", downtime=4)
+    assert _get(api, f"/reports/summary{NOV}")["totals"]["count"] == 0  # not yet through the stream
+    records = room_stream.records()
+    for _ in range(2):  # the stream repeats itself
+        assert app.room_events({"Records": records}, None) == {"batchItemFailures": []}
+    totals = _get(api, f"/reports/summary{NOV}")["totals"]
+    assert (totals["count"], totals["downtime_minutes"], totals["mttr_s"]["median"]) == (1, 4, 1800)
+
+    writes: list[str] = []
+    monkeypatch.setattr(rollup, "put", lambda room_id, created_at, value: writes.append(room_id))
+    room = next(iter(RoomModel.scan()))
+    room.update(actions=[RoomModel.last_activity_at.set("2026-11-03T05:00:00.000Z"),
+                         RoomModel.member_count.set(3)])
+    room_stream.pump(app.room_events)
+    assert writes == []  # activity and members move no figure
+    monkeypatch.undo()
+    room.update(actions=[RoomModel.downtime_minutes.set(9), RoomModel.false_alarm.set(True)])
+    room_stream.pump(app.room_events)
+    totals = _get(api, f"/reports/summary{NOV}")["totals"]
+    assert (totals["false_alarms"], totals["downtime_minutes"], totals["mttr_s"]["median"]) == (1, 0, None)
+    room.delete()
+    room_stream.pump(app.room_events)
+    assert _get(api, f"/reports/summary{NOV}")["totals"]["count"] == 0
+
+
+def test_a_failing_rollup_write_is_retried_by_the_stream(api: Api, room_stream: StreamPump,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import app
+    from chalicelib.reports import rollup
+
+    _put(datetime(2026, 11, 3, 2, tzinfo=UTC), tta_min=2, ttr_min=30, cause="HEATER", downtime=4)
+    records = room_stream.records()
+    real_put = rollup.put
+
+    def down(*args: Any) -> None:
+        raise RuntimeError("DynamoDB throttled")
+
+    monkeypatch.setattr(rollup, "put", down)
+    failed = app.room_events({"Records": records}, None)
+    assert failed == {"batchItemFailures": [{"itemIdentifier": records[0]["dynamodb"]["SequenceNumber"]}]}
+    monkeypatch.setattr(rollup, "put", real_put)
+    assert app.room_events({"Records": records}, None) == {"batchItemFailures": []}
+    assert _get(api, f"/reports/summary{NOV}")["totals"]["count"] == 1
+
+
+def test_the_backfill_adds_rooms_from_before_the_reports(api: Api) -> None:
+    """Rooms stored before ``opened_month`` and the rollup existed count after the one-off backfill."""
+    from chalicelib.rooms.models import RoomModel
+    from infrastructure.backfill_reports import backfill
+
+    for day in (3, 4):
+        _put(datetime(2026, 11, day, 2, tzinfo=UTC), tta_min=2, ttr_min=30, cause="HEATER", downtime=4)
+    for room in RoomModel.scan():
+        room.update(actions=[RoomModel.opened_month.remove()])
+    assert _get(api, f"/reports/summary{NOV}")["totals"]["count"] == 0
+    assert backfill() == 2
+    totals = _get(api, f"/reports/summary{NOV}")["totals"]
+    assert (totals["count"], totals["downtime_minutes"]) == (2, 8)
+    assert backfill() == 2  # rerunnable
 
 
 @pytest.fixture

@@ -65,12 +65,6 @@ def dev_mode(env: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def room_stream(aws: None) -> StreamPump:
-    """The rooms table's changes (``.pump(app.room_events)``)."""
-    return StreamPump("unit-rooms")
-
-
 def _create(api: Api, url: str = URL, events: list[str] | None = None, role: str = "admin") -> Any:
     return api.call(role, "POST", "/webhooks", {"url": url, "events": events or EVENTS, "description": "MES 告警"})
 
