@@ -49,6 +49,14 @@ step('setup: an event code with root causes and a room resolved with one of them
     method: 'PATCH',
     body: { status: 'resolved', resolution_note: '更換繼電器', root_cause_code: CAUSE, downtime_minutes: 12 },
   });
+  // the summary reads the daily rollup, kept from the rooms stream: wait until it has the room
+  const query = `/api/reports/summary?from=${FROM}&to=${TO}&group_by=root_cause`;
+  for (let waited = 0; ; waited += 200) {
+    const { rows } = await api(query, { token: admin.access_token });
+    if (rows.some((row) => row.key === CAUSE)) break;
+    assert.ok(waited < 15_000, 'the resolved room reaches the report within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 });
 
 step('the administrator groups by root cause, sees the Pareto chart and downloads the CSV', async () => {
