@@ -25,12 +25,18 @@ DEV_DIRECTORY = os.path.join(REPO, "infrastructure", "local", "dev-directory.jso
 def _fresh_settings() -> Iterator[None]:
     """Settings, cached clients and rate buckets are per test (tests change the environment)."""
     from chalicelib.connections import sender
+    from chalicelib.connections.service import forget_known
     from chalicelib.core import ratelimit
     from chalicelib.core.settings import get_settings
+    from chalicelib.rooms.access import forget_access
+    from chalicelib.timeline.service import forget_sequences
 
     get_settings.cache_clear()
     sender._endpoint.cache_clear()
     sender._local.__dict__.clear()
     ratelimit.reset()
+    forget_known()
+    forget_access()
+    forget_sequences()
     yield
     get_settings.cache_clear()

@@ -5,6 +5,9 @@ Owns the connections and subscriptions tables; everyone else calls these functio
 
 from __future__ import annotations
 
+import threading
+
+from cachetools import LRUCache
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.connections import presence, sender
@@ -22,12 +25,33 @@ def register_connection(connection_id: str, user_id: str, session_id: str) -> Co
     return connection
 
 
+# A connection record never changes after $connect, so a container keeps the ones it has read
+# (its frames then cost no read); forgetting a connection drops it here too. A connection deleted
+# by another container sends no more frames (API Gateway closed it), and its session is checked
+# on every frame anyway.
+_KNOWN: LRUCache[str, ConnectionModel] = LRUCache(maxsize=10_000)
+_KNOWN_LOCK = threading.Lock()
+
+
 def get_connection(connection_id: str) -> ConnectionModel:
     """A known connection (``Unauthorized`` if it is unknown: the client must reconnect)."""
+    with _KNOWN_LOCK:
+        known = _KNOWN.get(connection_id)
+    if known is not None:
+        return known
     try:
-        return ConnectionModel.get(connection_id)
+        connection = ConnectionModel.get(connection_id)
     except DoesNotExist:
         raise Unauthorized("Unknown connection; reconnect") from None
+    with _KNOWN_LOCK:
+        _KNOWN[connection_id] = connection
+    return connection
+
+
+def forget_known() -> None:
+    """Drop the connection records this container keeps (tests)."""
+    with _KNOWN_LOCK:
+        _KNOWN.clear()
 
 
 def subscribe(connection_id: str, user_id: str, room_id: str) -> list[SubscriptionModel]:
@@ -63,6 +87,8 @@ def unsubscribe(room_id: str, connection_id: str) -> list[str]:
 
 def forget_connection(connection_id: str) -> None:
     """Delete a connection and its subscriptions (``$disconnect`` or a 410 on send)."""
+    with _KNOWN_LOCK:
+        _KNOWN.pop(connection_id, None)
     gone: list[str] = []
     for sub in SubscriptionModel.by_connection.query(connection_id):
         gone += unsubscribe(sub.room_id, connection_id)

@@ -24,7 +24,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.text import parse_json
 from chalicelib.realtime.handlers import FRAMES, FrameCall
 from chalicelib.realtime.schemas import MAX_FRAME_BYTES
-from chalicelib.rooms.access import get_access
+from chalicelib.rooms.access import get_access, recent_access
 
 OK = {"statusCode": 200}
 REJECTED = {"statusCode": 401}
@@ -118,7 +118,7 @@ def _dispatch(connection_id: str, raw: Any) -> list[dict[str, Any]]:
     principal = auth.principal_for_session(connection.session_id, connection.user_id)
     if spec.rate is not None and not _within_rate(spec.rate, principal.user_id):
         return []  # typing over its rate: not relayed, no reply needed
-    access = get_access(frame.room_id, principal, spec.minimum_role) if spec.minimum_role else None
+    access = recent_access(frame.room_id, principal, spec.minimum_role) if spec.minimum_role else None
     return spec.handler(FrameCall(connection_id, principal, frame, access))
 
 

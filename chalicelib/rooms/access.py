@@ -8,14 +8,17 @@ stream consumers stay small.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
+from chalicelib.core.settings import get_settings
 from chalicelib.rooms.models import MembershipModel, RoomModel
 
 RANK = {"VIEWER": 1, "EDITOR": 2, "OWNER": 3}
@@ -52,6 +55,10 @@ class Access:
 
 def get_access(room_id: str, principal: Principal, minimum: str = "VIEWER") -> Access:
     """Load a room and check the caller's role (404 unknown room, 403 not allowed)."""
+    return _check(_load(room_id, principal.user_id), principal, minimum)
+
+
+def _load(room_id: str, user_id: str) -> tuple[RoomModel, str | None]:
     if not clock.is_uuid(room_id):
         raise NotFound("Room not found")
     try:
@@ -59,15 +66,58 @@ def get_access(room_id: str, principal: Principal, minimum: str = "VIEWER") -> A
     except DoesNotExist:
         raise NotFound("Room not found") from None
     try:
-        role: str | None = MembershipModel.get(room_id, principal.user_id).role
+        role: str | None = MembershipModel.get(room_id, user_id).role
     except DoesNotExist:
         role = None
+    return room, role
+
+
+def _check(loaded: tuple[RoomModel, str | None], principal: Principal, minimum: str) -> Access:
+    room, role = loaded
     effective = "OWNER" if principal.is_admin else role
     if effective is None:
         raise Forbidden("You are not a member of this room")
     if not at_least(effective, minimum):
         raise Forbidden(f"This needs the {minimum} role")
     return Access(room=room, role=role, effective=effective)
+
+
+# The WebSocket path reads a sender's room and role once per SESSION_CACHE_SECONDS (like the
+# session itself): a chat of many messages then costs no reads before its write. Only members
+# are kept (someone just added is let in at once); a removal, a lowered role or an archived room
+# takes effect within that bound — the same bound as a revoked session (README, "Performance").
+_ACCESS: TTLCache[tuple[str, str], tuple[RoomModel, str | None]] | None = None
+_ACCESS_LOCK = threading.Lock()
+
+
+def _access_cache() -> TTLCache[tuple[str, str], tuple[RoomModel, str | None]]:
+    global _ACCESS
+    with _ACCESS_LOCK:
+        if _ACCESS is None:
+            _ACCESS = TTLCache(maxsize=10_000, ttl=get_settings().session_cache_seconds, timer=lambda: clock.now())
+        return _ACCESS
+
+
+def recent_access(room_id: str, principal: Principal, minimum: str = "VIEWER") -> Access:
+    """:func:`get_access` read at most once per ``SESSION_CACHE_SECONDS`` per room and user
+    (WebSocket frames; REST routes always read)."""
+    cache = _access_cache()
+    key = (room_id, principal.user_id)
+    with _ACCESS_LOCK:
+        loaded = cache.get(key)
+    if loaded is None:
+        loaded = _load(room_id, principal.user_id)
+        if loaded[1] is not None:
+            with _ACCESS_LOCK:
+                cache[key] = loaded
+    return _check(loaded, principal, minimum)
+
+
+def forget_access() -> None:
+    """Drop what :func:`recent_access` keeps (tests; a changed ``SESSION_CACHE_SECONDS``)."""
+    global _ACCESS
+    with _ACCESS_LOCK:
+        _ACCESS = None
 
 
 def room_title(room_id: str) -> str:

@@ -3,10 +3,15 @@
 Sequence numbers are assigned optimistically: read the room's last number (strongly
 consistent Query, newest first, limit 1) and write ``last + 1`` with a condition that it does
 not exist yet (for messages: in one transaction with the sender's ``client_id`` record). A
-concurrent writer that loses the race retries with the next number. So numbers are contiguous
+concurrent writer that loses the race retries with the next number. A container remembers the
+last number it wrote or read per room and tries the next one without the Query (a chat's steady
+case: one write per message); when another writer got there first the condition fails and the
+number is read again. Messages are never removed, so a remembered number is never ahead of the
+room. So numbers are contiguous
 (no gaps), and a number becomes visible only after every smaller one — a client resuming
-"after N" never skips a message that was still being written. A resent ``client_id`` finds its
-record and gets the original ``ack`` (durably, hours later too) instead of a second message.
+"after N" never skips a message that was still being written. A resent ``client_id`` fails the
+transaction's condition on its record and gets the original ``ack`` (durably, hours later too)
+instead of a second message.
 
 System events (status changes, members, file deletions) are written here too, so every domain
 can add to a room's history without depending on messaging.
@@ -15,9 +20,11 @@ can add to a room's history without depending on messaging.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any, Protocol
 
+from cachetools import LRUCache
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib.core import clock
@@ -59,6 +66,33 @@ def last_sequence(room_id: str) -> int:
     return 0
 
 
+_LAST: LRUCache[str, int] = LRUCache(maxsize=10_000)  # room → last sequence number seen here
+_LAST_LOCK = threading.Lock()
+
+
+def _next_sequence(room_id: str) -> tuple[int, bool]:
+    """``(number to try, whether it is a guess from memory)``."""
+    with _LAST_LOCK:
+        last = _LAST.get(room_id)
+    if last is not None:
+        return last + 1, True
+    return last_sequence(room_id) + 1, False
+
+
+def _remember(room_id: str, seq: int | None) -> None:
+    with _LAST_LOCK:
+        if seq is None:
+            _LAST.pop(room_id, None)
+        elif seq > _LAST.get(room_id, 0):
+            _LAST[room_id] = seq
+
+
+def forget_sequences() -> None:
+    """Drop the remembered numbers (tests)."""
+    with _LAST_LOCK:
+        _LAST.clear()
+
+
 def _backoff(attempt: int) -> None:
     """Full jitter, capped: concurrent senders spread out instead of colliding again."""
     time.sleep(random.uniform(0, min(0.25, 0.01 * 2 ** min(attempt, 6))))
@@ -67,12 +101,17 @@ def _backoff(attempt: int) -> None:
 def _put_next(room_id: str, build: Any) -> MessageModel:
     """Write ``build(seq)`` at the next free sequence number (retrying lost races)."""
     for attempt in range(MAX_ATTEMPTS):
-        record: MessageModel = build(last_sequence(room_id) + 1)
+        seq, guessed = _next_sequence(room_id)
+        record: MessageModel = build(seq)
         try:
             record.save(condition=MessageModel.sequence_number.does_not_exist())
-            return record
         except PutError:
-            _backoff(attempt)
+            _remember(room_id, None)
+            if not guessed:
+                _backoff(attempt)
+            continue
+        _remember(room_id, seq)
+        return record
     raise Conflict("The room is too busy; try again")
 
 
@@ -107,11 +146,8 @@ def store_message(sender_id: str, body: NewEntry, mentions: list[str]) -> dict[s
     ``body`` is a validated new message (``room_id``, ``client_id``, ``message_type``, ``content``,
     ``file_id``); ``mentions`` are already limited to members other than the sender."""
     key = f"{sender_id}#{body.client_id.lower()}"
-    earlier = _previous(body.room_id, key)
-    if earlier is not None:
-        return _ack(body.client_id, earlier.message_id, int(earlier.sequence_number), earlier.created_at)
     for attempt in range(MAX_ATTEMPTS):
-        seq = last_sequence(body.room_id) + 1
+        seq, guessed = _next_sequence(body.room_id)
         now = clock.iso()
         message = MessageModel(
             body.room_id, seq, message_id=clock.new_id(), client_id=body.client_id, sender_id=sender_id,
@@ -127,11 +163,14 @@ def store_message(sender_id: str, body: NewEntry, mentions: list[str]) -> dict[s
         except TransactWriteError as exc:
             reasons = [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                earlier = _previous(body.room_id, key)
+                earlier = _previous(body.room_id, key)  # a resend: the original ack
                 if earlier is not None:
                     return _ack(body.client_id, earlier.message_id, int(earlier.sequence_number), earlier.created_at)
-            _backoff(attempt)
+            _remember(body.room_id, None)
+            if not guessed:
+                _backoff(attempt)
             continue
+        _remember(body.room_id, seq)
         metrics.add_metric(name="MessagesSent", unit="Count", value=1)
         return _ack(body.client_id, message.message_id, seq, now)
     raise Conflict("The room is too busy; try again")

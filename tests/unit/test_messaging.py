@@ -104,12 +104,39 @@ def test_a_lost_sequence_race_is_retried_with_the_next_number(api: Api, room: st
 
     real = timeline.last_sequence
     stale = iter([1, 1])  # two stale reads: 2 is taken (system event), so it must retry
+    timeline.forget_sequences()  # a container new to the room reads the last number
 
     monkeypatch.setattr(timeline, "last_sequence", lambda room_id: next(stale, None) or real(room_id))
     ack = service.send_message("chen.editor@panjit.com.tw",
                                NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="x"), set())
     assert ack["sequence_number"] == 3
     assert [int(m.sequence_number) for m in MessageModel.query(room)] == [1, 2, 3]
+
+
+def test_a_container_remembers_the_last_number_and_recovers_when_another_wrote(
+        api: Api, room: str, monkeypatch: Any) -> None:
+    """The steady case reads nothing before the write; a number taken by another container
+    (here: written behind this one's back) fails the condition, is read again, and the message
+    gets the next free number — contiguous, nothing lost, nothing doubled."""
+    from chalicelib.core import clock
+    from chalicelib.messaging import service
+    from chalicelib.messaging.schemas import NewMessage
+    from chalicelib.timeline import service as timeline
+
+    editor = "chen.editor@panjit.com.tw"
+    first = service.send_message(editor, NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="a"), set())
+    reads: list[str] = []
+    real = timeline.last_sequence
+    monkeypatch.setattr(timeline, "last_sequence", lambda room_id: reads.append(room_id) or real(room_id))
+    second = service.send_message(editor, NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="b"), set())
+    assert second["sequence_number"] == first["sequence_number"] + 1 and reads == []  # no read before the write
+    taken = second["sequence_number"] + 1
+    MessageModel(room, taken, message_id=clock.new_id(), sender_id=editor, message_type="text",
+                 content="from another container", created_at=clock.iso(), updated_at=clock.iso()).save()
+    third = service.send_message(editor, NewMessage(room_id=room, client_id=str(uuid.uuid4()), content="c"), set())
+    assert third["sequence_number"] == taken + 1 and reads == [room]
+    numbers = [int(m.sequence_number) for m in MessageModel.query(room)]
+    assert numbers == list(range(1, taken + 2))
 
 
 def test_history_newest_first_with_paging_and_resync(api: Api, room: str, management_api: Any) -> None:
@@ -241,3 +268,32 @@ def test_connect_with_room_id_subscribes_members_and_refuses_others(api: Api, ro
         event["queryStringParameters"] = {"ticket": ticket(role), "room_id": room_id}
         assert app_module.ws_connect(event, None) == {"statusCode": 403}
         assert ConnectionModel.count(f"refused-{role}") == 0
+
+
+def test_websocket_access_is_read_once_per_session_cache_bound(api: Api, room: str, management_api: Any,
+                                                                monkeypatch: Any) -> None:
+    """Frames read the sender's room and role at most once per SESSION_CACHE_SECONDS: a member
+    removed over REST may still send until that bound passes, then is refused; someone added is
+    let in at once (only members are kept)."""
+    from chalicelib.core import clock
+
+    at = {"now": clock.now()}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    open_socket(api, "editor", "e")
+    open_socket(api, "outsider", "o")
+    send("o", json.dumps(message_frame(room, "before")))
+    assert last_frame(management_api, "o")["code"] == "forbidden"
+    send("e", json.dumps(message_frame(room, "first")))
+    assert last_frame(management_api, "e")["type"] == "ack"
+    removed = api.call("owner", "DELETE", f"/rooms/{room}/members/chen.editor@panjit.com.tw")
+    assert removed.status_code in (200, 204), removed.body
+    added = api.call("owner", "POST", f"/rooms/{room}/members", {"user_id": "huang.tech@panjit.com.tw", "role": "EDITOR"})
+    assert added.status_code == 201, added.body
+    send("o", json.dumps(message_frame(room, "added")))
+    assert last_frame(management_api, "o")["type"] == "ack"  # a non-member is never kept
+    at["now"] += 1
+    send("e", json.dumps(message_frame(room, "within the bound")))
+    assert last_frame(management_api, "e")["type"] == "ack"
+    at["now"] += 5  # SESSION_CACHE_SECONDS (5 s)
+    send("e", json.dumps(message_frame(room, "after the bound")))
+    assert last_frame(management_api, "e")["code"] == "forbidden"
