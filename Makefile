@@ -72,6 +72,7 @@ test-python: $(VENV)/.installed
 bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
 	$(PY) -m bench.rooms_list
 	$(PY) -m bench.messaging
+	$(PY) -m bench.realtime
 	$(PY) -m bench.search
 	$(PY) -m bench.escalation
 	$(PY) -m bench.reports

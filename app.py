@@ -15,6 +15,7 @@ from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent, WebsocketEvent
 from chalicelib import tables
 from chalicelib.auth.routes import bp as auth_routes
 from chalicelib.catalog.routes import bp as catalog_routes
+from chalicelib.connections.delivery import fanout_queue_name
 from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
 from chalicelib.core.openapi import bp as openapi_routes
@@ -98,6 +99,7 @@ MEMBERSHIPS_STREAM_ARN = _stream_arn("memberships")
 ROOMS_STREAM_ARN = _stream_arn("rooms")
 NOTIFICATIONS_STREAM_ARN = _stream_arn("notifications")
 OUTBOUND_QUEUE_ARN = f"arn:aws:sqs:{_settings.region}:000000000000:{outbound_queue_name(_settings)}"
+FANOUT_QUEUE_ARN = f"arn:aws:sqs:{_settings.region}:000000000000:{fanout_queue_name(_settings)}"
 
 
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
@@ -130,7 +132,15 @@ def notification_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     return notification_channels.handle_batch(event.to_dict(), event.context)
 
 
-# ------------------------------------------------------------------------ queue
+# ------------------------------------------------------------------------ queues
+@app.on_sqs_message(queue_arn=FANOUT_QUEUE_ARN, batch_size=1, maximum_concurrency=10)
+def fanout_chunks(event: SQSEvent) -> dict[str, Any]:
+    """The fan-out queue → one chunk of a large room's connections per invocation, in parallel."""
+    from chalicelib.connections import delivery
+
+    return delivery.handle_chunk_batch(event.to_dict(), event.context)
+
+
 @app.on_sqs_message(queue_arn=OUTBOUND_QUEUE_ARN, batch_size=10)
 def outbound_deliveries(event: SQSEvent) -> dict[str, Any]:
     """The outbound queue → e-mail, Web Push and webhook senders (retried with backoff, logged)."""

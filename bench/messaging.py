@@ -183,8 +183,10 @@ def main() -> None:
 
     with run_dynamodb_local() as ddb, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data:
         # S3 is not used by the bench: an address nothing answers on (no moto anywhere)
+        # one sender at 10 messages/s and 100 subscribers of one user: the per-user limits out of the way
+        limits = {"MAX_CONNECTIONS_PER_USER": "5000", "MESSAGE_RATE": "100000", "MESSAGE_BURST": "100000"}
         with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
-                         data_dir=Path(data), table_prefix="benchgw") as gw:
+                         data_dir=Path(data), table_prefix="benchgw", env=limits) as gw:
             base = gw.url
             owner = rest(base, "POST", "/api/auth/login", {"username": "wang.owner", "password": PASSWORD})["access_token"]
             viewer = rest(base, "POST", "/api/auth/login", {"username": "lee.viewer", "password": PASSWORD})["access_token"]

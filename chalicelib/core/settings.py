@@ -101,6 +101,10 @@ class Settings:
     plant_timezone: str = setting("PLANT_TIMEZONE", default="Asia/Taipei")  # rosters' shift times
     # outbound deliveries (e-mail, Web Push, webhooks): an SQS queue and its consumer
     outbound_queue_url: str = setting("OUTBOUND_QUEUE_URL", default="")
+    # large rooms: the fan-out posts the first FANOUT_CHUNK_SIZE connections itself and queues
+    # the rest in chunks of that size for parallel invocations (no queue: it posts them all)
+    fanout_queue_url: str = setting("FANOUT_QUEUE_URL", default="")
+    fanout_chunk_size: int = setting("FANOUT_CHUNK_SIZE", default=200, parse=_int)
     sqs_endpoint: str | None = setting("SQS_ENDPOINT", default=None, parse=_optional, aws=False)
     outbound_max_attempts: int = setting("OUTBOUND_MAX_ATTEMPTS", default=5, parse=_int)
     outbound_backoff_seconds: float = setting("OUTBOUND_BACKOFF_SECONDS", default=30.0, parse=_float)  # ×4 each time

@@ -264,6 +264,8 @@ def queue_pollers_for(app: Any, app_module: Any, queues: LocalQueues, region: st
     for source in getattr(app, "event_sources", []):
         if isinstance(source, SQSEventConfig):
             arn = source.queue_arn or f"arn:aws:sqs:{region}:{ACCOUNT}:{source.queue}"
-            pollers.append(QueuePoller(queues, getattr(app_module, source.name), source.name, arn,
-                                       source.batch_size, region))
+            # ``maximum_concurrency``: that many invocations at once, as Lambda would run them
+            for _ in range(max(1, source.maximum_concurrency or 1)):
+                pollers.append(QueuePoller(queues, getattr(app_module, source.name), source.name, arn,
+                                           source.batch_size, region))
     return pollers

@@ -258,6 +258,7 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
 
 def _start_queues(options: Options, local: bool) -> Any:
     """SQS on loopback; the app's queue URLs point at it (set before the app reads its settings)."""
+    from chalicelib.connections.delivery import fanout_queue_name
     from chalicelib.core.settings import load_settings
     from chalicelib.outbound.queue import queue_name
     from infrastructure.local_gateway.queues import LocalQueues
@@ -267,6 +268,7 @@ def _start_queues(options: Options, local: bool) -> Any:
     queues.start()
     os.environ["SQS_ENDPOINT"] = queues.endpoint
     os.environ["OUTBOUND_QUEUE_URL"] = queues.url(queue_name(load_settings()))
+    os.environ["FANOUT_QUEUE_URL"] = queues.url(fanout_queue_name(load_settings()))
     return queues
 
 

@@ -35,6 +35,7 @@ def shared_environment(websocket_stage: str) -> dict[str, Any]:
         "S3_REGION": {"Fn::If": ["UseMinio", {"Ref": "MinioRegion"}, {"Ref": "AWS::Region"}]},
         "S3_ADDRESSING_STYLE": {"Ref": "S3AddressingStyle"},
         "OUTBOUND_QUEUE_URL": {"Ref": "OutboundQueue"},
+        "FANOUT_QUEUE_URL": {"Ref": "FanoutQueue"},
         "EMAIL_TRANSPORT": {"Ref": "EmailTransport"},
         "EMAIL_FROM": {"Ref": "EmailFrom"},
         "SMTP_HOST": {"Ref": "SmtpHost"},

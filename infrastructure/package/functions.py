@@ -12,4 +12,5 @@ FUNCTIONS = {
     "notification_fanout": ("NotificationFanout", "NotificationFanoutRole"),
     "room_events": ("RoomEvents", "RoomEventsRole"),
     "outbound_deliveries": ("OutboundDeliveries", "OutboundDeliveriesRole"),
+    "fanout_chunks": ("FanoutChunks", "FanoutChunksRole"),
 }

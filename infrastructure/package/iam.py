@@ -43,7 +43,12 @@ ACCESS: dict[str, dict[str, Any]] = {
         "tables": {"domain:connections": "rw", "domain:notifications": "rw", "messages": "r",
                    "incident-points": "rw", "search-terms": "rw",
                    "rooms": "r", "users": "r"},
-        "streams": ["messages"], "manage_connections": True, "failure_queue": True,
+        "streams": ["messages"], "manage_connections": True, "failure_queue": True, "fanout_queue": True,
+    },
+    "FanoutChunks": {
+        # one chunk of a large room: posts, and forgets the connections that are gone
+        "tables": {"domain:connections": "rw"},
+        "manage_connections": True, "fanout_consumer": True,
     },
     "Escalate": {
         # the due-room Query, the claim, members added, notifications and the escalated event
@@ -143,6 +148,14 @@ def role_policy(function: str, models: dict[str, Any]) -> dict[str, Any]:
     if spec.get("outbound_queue"):
         statements.append({"Sid": "OutboundQueueSend", "Effect": "Allow", "Action": ["sqs:SendMessage"],
                            "Resource": {"Fn::GetAtt": ["OutboundQueue", "Arn"]}})
+    if spec.get("fanout_queue"):
+        statements.append({"Sid": "FanoutQueueSend", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                           "Resource": {"Fn::GetAtt": ["FanoutQueue", "Arn"]}})
+    if spec.get("fanout_consumer"):
+        statements.append({"Sid": "FanoutQueueReceive", "Effect": "Allow",
+                           "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                      "sqs:ChangeMessageVisibility"],
+                           "Resource": {"Fn::GetAtt": ["FanoutQueue", "Arn"]}})
     if spec.get("outbound_consumer"):
         statements.append({"Sid": "OutboundQueueReceive", "Effect": "Allow",
                            "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",

@@ -247,7 +247,8 @@ def test_template_alarms_on_fanout_iterator_age_and_the_failure_queue() -> None:
     assert ages["MessageFanout"]["Threshold"] == 5000 and ages["MessageFanout"]["Statistic"] == "Maximum"
     assert all(a["Namespace"] == "AWS/Lambda" for a in ages.values())
     queues = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0]: a for a in alarms if a["Namespace"] == "AWS/SQS"}
-    assert set(queues) == {"StreamFailuresQueue", "OutboundDeadLetterQueue"}  # records given up; deliveries
+    # records given up; deliveries; chunks of large rooms
+    assert set(queues) == {"StreamFailuresQueue", "OutboundDeadLetterQueue", "FanoutDeadLetterQueue"}
     for queue in queues.values():
         assert queue["MetricName"] == "ApproximateNumberOfMessagesVisible" and queue["Threshold"] == 0
         assert queue["Dimensions"][0]["Value"]["Fn::GetAtt"][1] == "QueueName"

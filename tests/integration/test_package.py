@@ -26,7 +26,8 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://spa.example.test"
 FUNCTIONS = ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect", "MessageFanout",
-             "MembershipFanout", "Escalate", "NotificationFanout", "RoomEvents", "OutboundDeliveries"]
+             "MembershipFanout", "Escalate", "NotificationFanout", "RoomEvents", "OutboundDeliveries",
+             "FanoutChunks"]
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +189,7 @@ TRACER = textwrap.dedent('''
              "ws_disconnect": "WebsocketDisconnect", "message_fanout": "MessageFanout",
              "membership_fanout": "MembershipFanout", "escalate": "Escalate",
              "notification_fanout": "NotificationFanout", "room_events": "RoomEvents",
-             "outbound_deliveries": "OutboundDeliveries"}
+             "outbound_deliveries": "OutboundDeliveries", "fanout_chunks": "FanoutChunks"}
     SERVICE = {"connect": "WebsocketConnect", "handle_frame": "WebsocketMessage", "disconnect": "WebsocketDisconnect"}
     MAIN = threading.main_thread().ident
     _orig = botocore.client.BaseClient._make_api_call
@@ -210,8 +211,8 @@ TRACER = textwrap.dedent('''
                 who = "Escalate"
             elif path.endswith("chalicelib/notifications/channels.py") and name == "handle_batch":
                 who = "NotificationFanout"
-            elif path.endswith("chalicelib/webhooks/events.py") and name == "handle_batch":
-                who = "RoomEvents"
+            elif path.endswith("chalicelib/connections/delivery.py") and name == "handle_chunk_batch":
+                who = "FanoutChunks"
             elif path.endswith("chalicelib/outbound/service.py") and name == "handle_batch":
                 who = "OutboundDeliveries"
             elif "chalice/test.py" in path or "chalice/local.py" in path:

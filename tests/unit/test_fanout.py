@@ -4,6 +4,7 @@ INSERT with NewImage only, MODIFY with both images, REMOVE with OldImage only)."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import app as app_module
@@ -124,3 +125,75 @@ def test_modify_without_a_visible_change_and_remove_send_nothing(aws: None, mana
     assert _invoke([stream_record("MODIFY", new=edited, old=touched, seq="504")]) == {"batchItemFailures": []}
     assert [(f["type"], f["content"], f["version"]) for f in management_api.frames("a")] == [
         ("message_edited", "溫度 83", 3)]
+
+
+# ------------------------------------------------------------------ large rooms: chunks in parallel
+def _chunked(env: Any) -> list[dict[str, Any]]:
+    """FANOUT_CHUNK_SIZE=3 with a fan-out queue; what the fan-out puts on it lands in the list."""
+    from chalicelib.core import sqs
+    from chalicelib.core.settings import get_settings
+
+    env.setenv("FANOUT_CHUNK_SIZE", "3")
+    env.setenv("FANOUT_QUEUE_URL", "https://sqs.example.test/000000000000/unit-fanout")
+    get_settings.cache_clear()
+    queued: list[dict[str, Any]] = []
+    env.setattr(sqs, "send", lambda url, body, delay_seconds=0: queued.append(
+        {"url": url, "body": json.loads(json.dumps(body))}))
+    return queued
+
+
+def _chunk_event(queued: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"messageId": f"m{i}", "receiptHandle": "r", "body": json.dumps(q["body"]), "attributes": {},
+             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+             "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:unit-fanout", "awsRegion": "us-east-1"}
+            for i, q in enumerate(queued)]
+
+
+def test_a_large_room_is_fanned_out_in_chunks_by_parallel_invocations(env: Any, aws: None,
+                                                                     management_api: Any) -> None:
+    queued = _chunked(env)
+    ids = [f"c{i}" for i in range(8)]
+    for cid in ids:
+        _subscribe(cid)
+    assert _invoke([stream_record("INSERT", new=_message(1))]) == {"batchItemFailures": []}
+    posted_here = {cid for cid, _ in management_api.sent}
+    assert len(posted_here) == 3  # the first chunk by the stream's invocation
+    assert [len(q["body"]["connection_ids"]) for q in queued] == [3, 2]
+    assert {q["url"] for q in queued} == {"https://sqs.example.test/000000000000/unit-fanout"}
+    chunked = {cid for q in queued for cid in q["body"]["connection_ids"]}
+    assert chunked.isdisjoint(posted_here) and chunked | posted_here == set(ids)
+    for record in _chunk_event(queued):  # batch size 1: one invocation per chunk
+        assert app_module.fanout_chunks({"Records": [record]}, None) == {"batchItemFailures": []}
+    for cid in ids:
+        frames = management_api.frames(cid)
+        assert [f["message"]["sequence_number"] for f in frames] == [1], cid
+
+
+def test_a_failed_chunk_is_retried_alone_and_gone_connections_are_forgotten(env: Any, aws: None,
+                                                                          management_api: Any) -> None:
+    queued = _chunked(env)
+    for i in range(9):
+        _subscribe(f"c{i}")
+    _invoke([stream_record("INSERT", new=_message(1))])
+    first, second = (q["body"]["connection_ids"] for q in queued)
+    management_api.broken.add(first[0])
+    management_api.gone.add(second[0])
+    records = _chunk_event(queued)
+    result = app_module.fanout_chunks({"Records": records}, None)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m0"}]}  # only the chunk with a failed post
+    assert ConnectionModel.count(second[0]) == 0  # 410 Gone: forgotten
+    management_api.broken.clear()
+    assert app_module.fanout_chunks({"Records": [records[0]]}, None) == {"batchItemFailures": []}
+    assert all(management_api.frames(cid) for cid in first)
+
+
+def test_without_a_fanout_queue_one_invocation_posts_to_everyone(env: Any, aws: None, management_api: Any) -> None:
+    _chunked(env)
+    env.setenv("FANOUT_QUEUE_URL", "")
+    from chalicelib.core.settings import get_settings
+
+    get_settings.cache_clear()
+    for i in range(7):
+        _subscribe(f"c{i}")
+    assert _invoke([stream_record("INSERT", new=_message(1))]) == {"batchItemFailures": []}
+    assert len({cid for cid, _ in management_api.sent}) == 7
