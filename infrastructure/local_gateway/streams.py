@@ -244,8 +244,9 @@ class StreamPoller(threading.Thread):
                 self._warn(f"stream reader error: {exc}")
                 self.stopping.wait(ERROR_BACKOFF)
             if got:
-                self._arrived.set()
-            self.stopping.wait(self.poll_interval)
+                self._arrived.set()  # and read again at once: a burst is drained without the pause
+            else:
+                self.stopping.wait(self.poll_interval)
 
     def _warn(self, message: str) -> None:
         if message != self.last_error:  # one line per distinct problem, not one per poll
