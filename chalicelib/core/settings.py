@@ -156,6 +156,11 @@ class Settings:
     upload_url_ttl: int = setting("UPLOAD_URL_TTL", default=300, parse=_int)
     download_url_ttl: int = setting("DOWNLOAD_URL_TTL", default=300, parse=_int)
 
+    @property
+    def email_enabled(self) -> bool:
+        """True when an e-mail transport is configured (``EMAIL_TRANSPORT`` smtp or ses)."""
+        return self.email_transport in ("smtp", "ses")
+
 
 @dataclass(frozen=True)
 class Declared:

@@ -11,8 +11,9 @@ import uuid
 from typing import Any
 
 from chalicelib import outbound
+from chalicelib.core.settings import get_settings
 from chalicelib.core.streams import process_stream_batch
-from chalicelib.notifications import email, preferences
+from chalicelib.notifications import preferences
 from chalicelib.notifications.models import NotificationModel
 
 _NAMESPACE = uuid.UUID("0b7e4a52-3f0c-4d8e-9a61-5c2b7d9e1f30")
@@ -28,7 +29,7 @@ def jobs_for(n: NotificationModel) -> list[tuple[str, str, dict[str, Any]]]:
     base = {"user_id": n.user_id, "notification_id": n.notification_id, "kind": n.kind, "room_id": n.room_id,
             "room_title": n.room_title, "text": n.text, "created_at": n.created_at, "event": n.kind}
     jobs = []
-    if wanted["email"] and email.enabled():  # EMAIL_TRANSPORT none: no e-mail deliveries at all
+    if wanted["email"] and get_settings().email_enabled:  # EMAIL_TRANSPORT none: no e-mail deliveries at all
         jobs.append(("email", _delivery_id(n.notification_id, "email"), base))
     if wanted["web_push"]:
         for s in preferences.subscriptions(n.user_id):

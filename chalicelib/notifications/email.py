@@ -66,7 +66,7 @@ KINDS = {
 
 def enabled(settings: Settings | None = None) -> bool:
     """True when an e-mail transport is configured (``EMAIL_TRANSPORT`` smtp or ses)."""
-    return (settings or get_settings()).email_transport in _TRANSPORTS
+    return (settings or get_settings()).email_enabled
 
 
 # ---------------------------------------------------------------------------------- compose

@@ -33,7 +33,7 @@ def test_importing_the_app_leaves_the_heavy_libraries_for_their_first_use() -> N
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                            check=True).stdout))
     heavy = {"ldap3", "fpdf", "fontTools", "segno", "pywebpush", "py_vapid", "http_ece", "aiohttp",
-             "aws_lambda_powertools.utilities.batch"}
+             "aws_lambda_powertools.utilities.batch", "smtplib", "chalicelib.notifications.email"}
     assert "app" in loaded and not heavy & loaded
 
 
