@@ -34,6 +34,49 @@ def process_stream_batch(event: dict[str, Any], context: Any,
     return response
 
 
+_pool: Any = None  # concurrent.futures.ThreadPoolExecutor, made on the first keyed batch
+KEYED_WORKERS = 8
+
+
+def process_stream_batch_by_key(event: dict[str, Any], context: Any, handle_record: Callable[[dict[str, Any]], None],
+                                key: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+    """Like :func:`process_stream_batch`, but records of different ``key`` (e.g. rooms) are
+    handled side by side (up to :data:`KEYED_WORKERS`), each key's records in stream order.
+
+    When a record fails, the later records of its key are not handled (their order matters) and
+    are reported with it; Lambda resumes the shard from the lowest reported sequence number, so
+    records of other keys after it come again too (at-least-once, as with any retry).
+    """
+    global _pool
+    records = list(event.get("Records") or [])
+    if not records:
+        return {"batchItemFailures": []}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+
+    def run(group: list[dict[str, Any]]) -> list[str]:
+        for index, record in enumerate(group):
+            try:
+                handle_record(record)
+            except Exception:  # noqa: BLE001 - reported as a partial batch failure
+                logger.exception("stream record failed", extra={"event_id": record.get("eventID")})
+                return [str(r.get("dynamodb", {}).get("SequenceNumber")) for r in group[index:]]
+        return []
+
+    if len(groups) == 1:
+        failed = run(records)
+    else:
+        if _pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool = ThreadPoolExecutor(max_workers=KEYED_WORKERS, thread_name_prefix="stream-key")
+        failed = [seq for result in _pool.map(run, groups.values()) for seq in result]
+    if failed:
+        logger.warning("stream batch had failures", extra={"failed": len(failed)})
+    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in failed]}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)

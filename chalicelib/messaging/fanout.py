@@ -3,8 +3,9 @@
 INSERT → ``message`` (or ``system`` for a persisted system event) and ``mention`` to the
 mentioned; MODIFY → ``message_edited`` / ``message_deleted`` / ``reaction_added`` /
 ``reaction_removed``. The same records keep the search index and the incident-data series in
-step. Invoked with batches; failed records are reported back (partial batch response) so only
-they are retried. Delivery is at-least-once: clients keep the highest ``version`` per message.
+step. Invoked with batches whose rooms are handled in parallel (each room in order); failed
+records are reported back (partial batch response) so that the stream retries from them.
+Delivery is at-least-once: clients keep the highest ``version`` per message.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from chalicelib.auth import users
 from chalicelib.connections.delivery import deliver_to_room, deliver_to_user
-from chalicelib.core.streams import process_stream_batch
+from chalicelib.core.streams import process_stream_batch_by_key
 from chalicelib.messaging import reports, search
 from chalicelib.notifications import service as notifications
 from chalicelib.rooms import access
@@ -82,6 +83,11 @@ def _mention_context(room_id: str, sender_id: str) -> dict[str, str]:
     return {"room_title": access.room_title(room_id), "sender_name": users.display_name(sender_id)}
 
 
+def _room_of(record: dict[str, Any]) -> str:
+    return str(record.get("dynamodb", {}).get("Keys", {}).get("room_id", {}).get("S", ""))
+
+
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Entry point for the stream event source; answers ``batchItemFailures``."""
-    return process_stream_batch(event, context, handle_record)
+    """Entry point for the stream event source; answers ``batchItemFailures``. Rooms are
+    handled side by side, each room's records in order."""
+    return process_stream_batch_by_key(event, context, handle_record, _room_of)

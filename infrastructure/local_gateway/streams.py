@@ -21,7 +21,12 @@ Like Lambda's event source mapping (with ``ReportBatchItemFailures``):
 * a ``batchItemFailures`` answer checkpoints before the lowest failed sequence number and
   retries from there; an exception retries the whole batch; both with exponential backoff,
   at most ``MAX_RETRIES`` times (the template's ``MaximumRetryAttempts``), then every record
-  given up is logged (event id, keys, sequence number — never the contents) and skipped.
+  given up is logged (event id, keys, sequence number — never the contents) and skipped;
+* how soon a write is read: Lambda polls a shard about 4 times a second (≈ 125 ms wait on
+  average); the reader polls every ``--poll-interval`` (0.15 s) and, because the gateway runs
+  the writers too, is also **nudged** (:func:`nudge`) after every REST and WebSocket invocation,
+  so locally the stream hop is one GetRecords, not the poll wait — the local send→receive is
+  that much below AWS's, whose floor the README's "AWS on paper" states.
 """
 
 from __future__ import annotations
@@ -52,6 +57,15 @@ READ_LIMIT = 1000  # GetRecords' maximum
 MAX_BUFFERED = 5000  # records read ahead per shard
 LAG_WARNING_SECONDS = 5.0
 _TABLE_IN_ARN = re.compile(r":table/([^/]+)/stream/")
+_READERS: set[threading.Event] = set()  # each poller's reader wakes on its event
+_READERS_LOCK = threading.Lock()
+
+
+def nudge() -> None:
+    """Wake every stream reader now (the gateway calls this after each invocation that may write)."""
+    with _READERS_LOCK:
+        for wake in _READERS:
+            wake.set()
 
 
 def table_from_stream_arn(arn: str) -> str:
@@ -179,6 +193,7 @@ class StreamPoller(threading.Thread):
         self._lagging = False
         self._first_discovery_done = False
         self._arrived = threading.Event()  # the reader appended records
+        self._wake = threading.Event()  # nudge(): read now
         self._reader = threading.Thread(target=self._read_loop, name=f"stream-read-{name}", daemon=True)
         cfg = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
         self._ddb = boto3.session.Session().client("dynamodb", endpoint_url=endpoint, region_name=region,
@@ -188,12 +203,17 @@ class StreamPoller(threading.Thread):
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> None:
+        with _READERS_LOCK:
+            _READERS.add(self._wake)
         super().start()
         self._reader.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self.stopping.set()
         self._arrived.set()
+        self._wake.set()
+        with _READERS_LOCK:
+            _READERS.discard(self._wake)
         for thread in (self._reader, self):
             if thread.is_alive():
                 thread.join(timeout)
@@ -246,7 +266,8 @@ class StreamPoller(threading.Thread):
             if got:
                 self._arrived.set()  # and read again at once: a burst is drained without the pause
             else:
-                self.stopping.wait(self.poll_interval)
+                self._wake.wait(self.poll_interval)
+                self._wake.clear()
 
     def _warn(self, message: str) -> None:
         if message != self.last_error:  # one line per distinct problem, not one per poll

@@ -33,6 +33,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from infrastructure.local_gateway import streams
 from infrastructure.local_gateway.config import log
 
 MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway: 128 KB per message (32 KB frames)
@@ -133,7 +134,10 @@ class WebsocketBridge:
 
     async def _invoke(self, handler: Callable[..., Any], event: dict[str, Any]) -> Any:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, handler, event, None)
+        try:
+            return await loop.run_in_executor(self._pool, handler, event, None)
+        finally:
+            streams.nudge()  # what it wrote is read from the streams now, not at the next poll
 
     # ------------------------------------------------------------------ /ws
     async def handle(self, request: web.Request) -> web.StreamResponse:

@@ -197,3 +197,23 @@ def test_without_a_fanout_queue_one_invocation_posts_to_everyone(env: Any, aws: 
         _subscribe(f"c{i}")
     assert _invoke([stream_record("INSERT", new=_message(1))]) == {"batchItemFailures": []}
     assert len({cid for cid, _ in management_api.sent}) == 7
+
+
+def test_rooms_are_handled_side_by_side_and_a_failure_holds_back_only_its_room(aws: None,
+                                                                              management_api: Any) -> None:
+    """A batch's rooms go in parallel, each in order: after a failed record its room's later
+    records wait for the retry (reported with it), other rooms' records are delivered."""
+    _subscribe("ok", room="room-ok")
+    _subscribe("flaky", room="room-flaky")
+    management_api.broken.add("flaky")
+    result = _invoke([stream_record("INSERT", new=_message(1, "room-flaky"), seq="401"),
+                      stream_record("INSERT", new=_message(1, "room-ok"), seq="402"),
+                      stream_record("INSERT", new=_message(2, "room-flaky"), seq="403"),
+                      stream_record("INSERT", new=_message(2, "room-ok"), seq="404")])
+    assert result == {"batchItemFailures": [{"itemIdentifier": "401"}, {"itemIdentifier": "403"}]}
+    assert [f["message"]["sequence_number"] for f in management_api.frames("ok")] == [1, 2]
+    management_api.broken.clear()
+    retried = _invoke([stream_record("INSERT", new=_message(1, "room-flaky"), seq="401"),
+                       stream_record("INSERT", new=_message(2, "room-flaky"), seq="403")])
+    assert retried == {"batchItemFailures": []}
+    assert [f["message"]["sequence_number"] for f in management_api.frames("flaky")] == [1, 2]
