@@ -11,6 +11,7 @@ const en = {
     loggingOut: 'Logging out…',
     language: 'Language',
     menu: 'Account and settings menu',
+    backToList: 'Incidents',
   },
   theme: {
     label: 'Theme',

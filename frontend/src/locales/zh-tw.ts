@@ -11,6 +11,7 @@ const zhTW = {
     loggingOut: '登出中…',
     language: '語言',
     menu: '帳號與設定選單',
+    backToList: '事件列表',
   },
   theme: {
     label: '佈景主題',

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { getAccessToken, getSessionState, REFRESH_TOKEN_KEY } from '@/lib/session';
-import { db } from '@/testing/mocks/db';
+import { addMember, db, makeRoom } from '@/testing/mocks/db';
 import { renderApp } from '@/testing/test-utils';
 
 describe('app header', () => {
@@ -29,5 +29,31 @@ describe('app header', () => {
   it('shows a not-found page for unknown paths', async () => {
     renderApp('/nowhere', { authenticated: true });
     expect(await screen.findByRole('heading', { name: '找不到頁面' })).toBeInTheDocument();
+  });
+
+  it('in a room the bar leads back to the list; the chat page is marked for the phone layout', async () => {
+    const room = makeRoom({ title: '輸送帶停止' });
+    db.rooms.push(room);
+    addMember(room, 'chen.editor', 'EDITOR', true);
+    const { router } = renderApp(`/rooms/${room.room_id}`, { authenticated: true });
+    await screen.findByRole('heading', { level: 1, name: '輸送帶停止' });
+    const shell = document.querySelector('.app-shell')!;
+    const brand = document.querySelector<HTMLAnchorElement>('.app-header .brand')!;
+    expect(shell).toHaveAttribute('data-layout', 'chat');
+    expect(brand).toHaveAttribute('href', '/rooms');
+    expect(brand).toHaveAttribute('data-back', 'true');
+    expect(brand.querySelector('.brand-back')).toHaveTextContent('事件列表');
+
+    // the room's other pages scroll as usual
+    await router.navigate(`/rooms/${room.room_id}/members`);
+    await screen.findByRole('list', { name: '成員列表' });
+    expect(shell).not.toHaveAttribute('data-layout');
+    expect(brand).toHaveAttribute('data-back', 'true');
+
+    await router.navigate('/rooms');
+    await screen.findByRole('heading', { level: 1, name: '事件列表' });
+    expect(shell).not.toHaveAttribute('data-layout');
+    expect(brand).not.toHaveAttribute('data-back');
+    expect(brand.querySelector('.brand-back')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '@/testing/test-utils';
 
@@ -13,6 +13,10 @@ describe('app bar menu (phone)', () => {
     expect(menu).toContainElement(screen.getByRole('button', { name: '登出' }));
     expect(menu).toContainElement(screen.getByRole('combobox', { name: '語言' }));
     expect(menu).toContainElement(screen.getByRole('combobox', { name: '佈景主題' }));
+    // so do search and the board: on a phone the bar keeps to the name, state, bell and ☰
+    expect(menu).toContainElement(screen.getByRole('link', { name: '搜尋' }));
+    expect(menu).toContainElement(screen.getByRole('link', { name: '看板' }));
+    expect(menu).not.toContainElement(screen.getByRole('link', { name: /^通知/ }));
 
     await user.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
@@ -39,5 +43,15 @@ describe('app bar menu (phone)', () => {
     await router.navigate('/notifications');
     expect(await screen.findByRole('heading', { level: 1, name: '通知' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '帳號與設定選單' })).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('a press outside closes it; a press inside does not', async () => {
+    const { user } = renderApp('/rooms', { authenticated: true });
+    const toggle = await screen.findByRole('button', { name: '帳號與設定選單' });
+    await user.click(toggle);
+    fireEvent.pointerDown(screen.getByRole('combobox', { name: '語言' }));
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    fireEvent.pointerDown(screen.getByRole('heading', { level: 1, name: '事件列表' }));
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
   });
 });

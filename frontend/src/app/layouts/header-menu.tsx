@@ -1,11 +1,12 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 
 /**
- * The app bar's account menu (name, language, theme, logout): on a phone a ☰ button opens it
- * below the bar (Escape closes it and gives the focus back; a navigation closes it), so the
- * bar stays one row; from 900 px its items sit in the bar itself (app-bar.css).
+ * The app bar's menu (search, board, reports, admin, name, language, theme, logout): on a phone
+ * a ☰ button opens it below the bar (Escape closes it and gives the focus back; a navigation or
+ * a press outside closes it), so the bar stays one row; from 900 px its items sit in the bar
+ * itself (app-bar.css).
  */
 export function HeaderMenu({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -15,8 +16,19 @@ export function HeaderMenu({ children }: { children: ReactNode }) {
   // open on the page where it was opened: following a link closes it
   const [openOn, setOpenOn] = useState<string | null>(null);
   const open = openOn === pathname;
+  const wrap = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return undefined;
+    const onPointerDown = (event: PointerEvent) => {
+      if (event.target instanceof Node && wrap.current?.contains(event.target)) return;
+      setOpenOn(null);
+    };
+    document.addEventListener('pointerdown', onPointerDown);
+    return () => document.removeEventListener('pointerdown', onPointerDown);
+  }, [open]);
   return (
     <div
+      ref={wrap}
       className="header-menu-wrap"
       onKeyDown={(event) => {
         if (event.key !== 'Escape' || !open) return;

@@ -208,3 +208,79 @@ describe('incident data card', () => {
     expect(within(rows()[0]!).getByTestId('incident-card')).toHaveTextContent('92 °C');
   });
 });
+
+describe('message list on a phone whose keyboard opens', () => {
+  /** A ResizeObserver jsdom lacks: the test says when the message list's size changed. */
+  function fakeResizeObserver() {
+    const watching: { target: Element; callback: ResizeObserverCallback; observer: ResizeObserver }[] = [];
+    class FakeResizeObserver {
+      constructor(private callback: ResizeObserverCallback) {}
+      observe(target: Element) {
+        watching.push({ target, callback: this.callback, observer: this as unknown as ResizeObserver });
+      }
+      unobserve() {}
+      disconnect() {}
+    }
+    vi.stubGlobal('ResizeObserver', FakeResizeObserver);
+    return () =>
+      act(() => {
+        for (const { target, callback, observer } of watching) {
+          if (target.classList.contains('chat-list')) callback([{ target } as ResizeObserverEntry], observer);
+        }
+      });
+  }
+
+  /** Gives the list and its scroller a layout: heights, and a scroll position that can be set. */
+  function layout(list: HTMLElement, scroller: HTMLElement, sizes: { list: number; content: number; top: number }) {
+    Object.defineProperty(list, 'clientHeight', { configurable: true, get: () => sizes.list });
+    Object.defineProperty(scroller, 'clientHeight', { configurable: true, get: () => sizes.list });
+    Object.defineProperty(scroller, 'scrollHeight', { configurable: true, get: () => sizes.content });
+    Object.defineProperty(scroller, 'scrollTop', {
+      configurable: true,
+      get: () => sizes.top,
+      set: (value: number) => {
+        sizes.top = Math.min(value, sizes.content - sizes.list);
+      },
+    });
+  }
+
+  it('keeps the latest message in view when the list gets shorter or taller, unless the user scrolled up', async () => {
+    const resized = fakeResizeObserver();
+    try {
+      const messages = Array.from({ length: 12 }, (_, i) => msg(i + 1));
+      const sizes = { list: 600, content: 900, top: 300 };
+      await renderList(timeline(messages));
+      const list = document.querySelector<HTMLElement>('.chat-list')!;
+      const scroller = document.querySelector<HTMLElement>('.chat-scroller')!;
+      layout(list, scroller, sizes);
+      resized(); // laid out: 600 px tall (taller than before: nothing to do)
+      expect(sizes.top).toBe(300);
+      scroller.dispatchEvent(new Event('scroll')); // at the end
+
+      // the keyboard opens: 600 → 350 px; the end stays in view
+      sizes.list = 350;
+      resized();
+      expect(sizes.top).toBe(550);
+      scroller.dispatchEvent(new Event('scroll'));
+
+      // it closes again (the browser moved the scroll position meanwhile): still the end
+      sizes.list = 600;
+      sizes.top = 0;
+      scroller.dispatchEvent(new Event('scroll')); // before the observer hears of it: not the user's
+      resized();
+      expect(sizes.top).toBe(300);
+      sizes.list = 350;
+      resized();
+      expect(sizes.top).toBe(550);
+
+      // the user scrolls up to read, then the list shrinks again: the position is theirs
+      sizes.top = 100;
+      scroller.dispatchEvent(new Event('scroll'));
+      sizes.list = 300;
+      resized();
+      expect(sizes.top).toBe(100);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

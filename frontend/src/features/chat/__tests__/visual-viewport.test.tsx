@@ -1,6 +1,6 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyboardInset, useVisualViewportInset } from '@/features/chat/hooks/use-visual-viewport';
+import { isShortViewport, keyboardInset, useVisualViewportInset } from '@/features/chat/hooks/use-visual-viewport';
 
 class FakeVisualViewport extends EventTarget {
   height = 800;
@@ -54,6 +54,39 @@ describe('useVisualViewportInset', () => {
     expect(root.style.getPropertyValue('--keyboard-inset')).toBe('');
     act(() => viewport.set(800));
     expect(root.style.getPropertyValue('--keyboard-inset')).toBe('');
+  });
+
+  it('tells a short visible area: an open keyboard or a low screen', () => {
+    expect(isShortViewport(750, 0)).toBe(false); // a phone, keyboard closed
+    expect(isShortViewport(450, 300)).toBe(true); // keyboard open
+    expect(isShortViewport(600, 400)).toBe(true); // a tablet with its keyboard open
+    expect(isShortViewport(600, 60)).toBe(false); // a browser toolbar, not a keyboard
+    expect(isShortViewport(390, 0)).toBe(true); // a phone held sideways
+  });
+
+  it('publishes the visible height as --app-height, the pan as --visual-viewport-top, and marks a short viewport', () => {
+    const viewport = new FakeVisualViewport();
+    Object.defineProperty(window, 'visualViewport', { configurable: true, value: viewport });
+    Object.defineProperty(window, 'innerHeight', { configurable: true, value: 800 });
+    const root = document.createElement('div');
+    const { unmount } = renderHook(() => useVisualViewportInset(root));
+    expect(root.style.getPropertyValue('--app-height')).toBe('800px');
+    expect(root.style.getPropertyValue('--visual-viewport-top')).toBe('0px');
+    expect(root).not.toHaveAttribute('data-short-viewport');
+
+    // the on-screen keyboard opens and iOS pans the visible area down
+    act(() => viewport.set(440.4, 60));
+    expect(root.style.getPropertyValue('--app-height')).toBe('440px');
+    expect(root.style.getPropertyValue('--visual-viewport-top')).toBe('60px');
+    expect(root).toHaveAttribute('data-short-viewport', 'true');
+
+    act(() => viewport.set(800, 0));
+    expect(root).not.toHaveAttribute('data-short-viewport');
+    act(() => viewport.set(400, 0));
+    unmount();
+    expect(root.style.getPropertyValue('--app-height')).toBe('');
+    expect(root.style.getPropertyValue('--visual-viewport-top')).toBe('');
+    expect(root).not.toHaveAttribute('data-short-viewport');
   });
 
   it('does nothing without visualViewport (older browsers)', () => {

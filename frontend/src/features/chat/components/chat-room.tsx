@@ -8,6 +8,7 @@ import { MessageList } from '@/features/chat/components/message-list';
 import { useChatRoom } from '@/features/chat/hooks/use-chat-room';
 import { ChatAttachmentsContext, type ChatAttachments } from '@/features/chat/hooks/use-attachments';
 import { MessageOpsContext, type MessageOps } from '@/features/chat/hooks/use-message-ops';
+import { MessageRevealContext, useRevealStore } from '@/features/chat/hooks/use-message-reveal';
 import { useVisualViewportInset } from '@/features/chat/hooks/use-visual-viewport';
 import { selectTimeline, typingUsers } from '@/features/chat/store/chat-reducer';
 import type { ChatMember, Draft } from '@/features/chat/types';
@@ -30,7 +31,10 @@ type ChatRoomProps = {
 export function ChatRoom({ roomId, selfId, role, room, members, focusSeq = null, attachments }: ChatRoomProps) {
   const { t } = useTranslation();
   const { state, controller } = useChatRoom(roomId, selfId);
+  // on a phone the chat is as tall as the visible area (above the on-screen keyboard)
   useVisualViewportInset();
+  // the message whose action bar a tap has shown (touch screens)
+  const reveal = useRevealStore();
 
   const names = useMemo(() => new Map(members.map((m) => [m.user_id, m.display_name])), [members]);
   const nameOf = useCallback((userId: string) => names.get(userId) ?? fallbackName(userId), [names]);
@@ -98,6 +102,7 @@ export function ChatRoom({ roomId, selfId, role, room, members, focusSeq = null,
   return (
     <MessageOpsContext.Provider value={ops}>
       <ChatAttachmentsContext.Provider value={attachments ?? null}>
+      <MessageRevealContext.Provider value={reveal}>
       <section className="chat" aria-labelledby="room-section-heading">
         <h2 id="room-section-heading" className="visually-hidden">
           {t('chat.heading')}
@@ -176,6 +181,7 @@ export function ChatRoom({ roomId, selfId, role, room, members, focusSeq = null,
           <OnlineMembers online={state.online} members={members} selfId={selfId} />
         </div>
       </section>
+      </MessageRevealContext.Provider>
       </ChatAttachmentsContext.Provider>
     </MessageOpsContext.Provider>
   );

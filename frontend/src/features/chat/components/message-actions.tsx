@@ -13,7 +13,8 @@ type ActionsProps = {
 };
 
 /**
- * A message's action bar (shown on hover / focus, always on touch screens): add a reaction
+ * A message's action bar (shown on hover / focus; on touch screens after a tap or a long press
+ * on the message, one message at a time — use-message-reveal.ts): add a reaction
  * (EDITOR / OWNER), edit (own text, only while it is less than 15 minutes old: the button
  * disappears when the window passes), delete with a confirmation (own, or any for the OWNER).
  */

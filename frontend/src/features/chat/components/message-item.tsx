@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { formatDuration } from '@/lib/format';
@@ -6,6 +6,7 @@ import { IncidentDataCard } from '@/features/chat/components/incident-data-card'
 import { MessageActions, MessageEditor } from '@/features/chat/components/message-actions';
 import { ReactionChips } from '@/features/chat/components/reactions';
 import { useMessageOps } from '@/features/chat/hooks/use-message-ops';
+import { useMessageReveal } from '@/features/chat/hooks/use-message-reveal';
 import { useChatAttachments } from '@/features/chat/hooks/use-attachments';
 import type { ChatMessage, Outgoing } from '@/features/chat/types';
 import { formatDateTimeFull, formatTime } from '@/features/chat/utils/format';
@@ -121,11 +122,21 @@ type MessageItemProps = {
   showSender: boolean;
 };
 
-/** A stored message: sender, time, body (text with mentions, incident card), deleted placeholder. */
+/**
+ * A stored message: sender, time, body (text with mentions, incident card), deleted placeholder.
+ * Its action bar shows on hover and focus, and on touch screens after a tap or a long press on
+ * the message (use-message-reveal.ts).
+ */
 export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, names, showSender }: MessageItemProps) {
   const { t, i18n } = useTranslation();
   const ops = useMessageOps();
   const [editing, setEditing] = useState(false);
+  const { revealed, handlers } = useMessageReveal(message.message_id);
+  const article = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // a bar shown under the last message in view must not end up behind the composer
+    if (revealed) article.current?.querySelector('[data-testid="message-actions"]')?.scrollIntoView?.({ block: 'nearest' });
+  }, [revealed]);
   const common = {
     'data-testid': 'chat-message',
     'data-seq': message.sequence_number,
@@ -148,13 +159,16 @@ export const MessageItem = memo(function MessageItem({ message, selfId, nameOf, 
   const focused = ops?.focusedId === message.message_id;
   return (
     <article
-      className={`message${own ? ' message-own' : ''}${mentionsMe ? ' message-mentions-me' : ''}${deleted ? ' message-deleted' : ''}${focused ? ' message-focused' : ''}`}
+      ref={article}
+      className={`message${own ? ' message-own' : ''}${mentionsMe ? ' message-mentions-me' : ''}${deleted ? ' message-deleted' : ''}${focused ? ' message-focused' : ''}${revealed ? ' message-revealed' : ''}`}
       {...common}
+      {...handlers}
       data-status="confirmed"
       data-own={own ? 'true' : undefined}
       data-edited={message.edited_at && !deleted ? 'true' : undefined}
       data-deleted={deleted ? 'true' : undefined}
       data-focused={focused ? 'true' : undefined}
+      data-actions-shown={revealed ? 'true' : undefined}
       aria-label={`${own ? t('chat.you') : nameOf(message.sender_id)} ${formatTime(message.created_at, i18n.language)}`}
     >
       {showSender ? (

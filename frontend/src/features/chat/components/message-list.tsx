@@ -7,6 +7,8 @@ import { dayKey, formatDay } from '@/features/chat/utils/format';
 
 /** Large enough that prepending history never reaches 0. */
 const FIRST_INDEX = 1_000_000;
+/** Closer than this (px) to the end counts as reading the latest message. */
+const AT_BOTTOM_PX = 80;
 /** Messages by the same sender within this time share one header. */
 const RUN_MS = 5 * 60_000;
 
@@ -93,6 +95,28 @@ export function MessageList({
     setUnread(0);
   }, [smooth]);
 
+  // The list changes height (a phone's on-screen keyboard opens or closes, the room header
+  // folds away): if the user was reading the latest message, it stays in view above the composer.
+  const list = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement | null>(null);
+  /** How far from the end the user scrolled, measured at the list's last known height. */
+  const bottomGap = useRef(0);
+  const listHeight = useRef(0);
+  useEffect(() => {
+    const element = list.current;
+    if (!element || typeof ResizeObserver === 'undefined') return undefined;
+    listHeight.current = element.clientHeight;
+    const observer = new ResizeObserver(() => {
+      const next = element.clientHeight;
+      if (next === listHeight.current) return;
+      listHeight.current = next;
+      // the scroller's own end (the virtual list may not have seen the new size yet)
+      if (bottomGap.current <= AT_BOTTOM_PX && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   const firstItemIndex = FIRST_INDEX - prepended;
 
   // Jump to a search result once it is in the list (indexes are 0-based positions in `items`).
@@ -150,10 +174,24 @@ export function MessageList({
   );
 
   return (
-    <div className="chat-list" role="region" aria-label={t('chat.listLabel')}>
+    <div
+      ref={list}
+      className="chat-list"
+      role="region"
+      aria-label={t('chat.listLabel')}
+      onScrollCapture={(event) => {
+        // a scroll caused by the resize itself (before the observer hears of it) is not the user's
+        if (list.current && list.current.clientHeight !== listHeight.current) return;
+        const target = event.target as HTMLElement;
+        bottomGap.current = target.scrollHeight - target.scrollTop - target.clientHeight;
+      }}
+    >
       <Virtuoso
         ref={virtuoso}
         className="chat-scroller"
+        scrollerRef={(element) => {
+          scroller.current = element instanceof HTMLElement ? element : null;
+        }}
         data={items}
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={{ index: 'LAST', align: 'end' }}
@@ -161,7 +199,7 @@ export function MessageList({
         itemContent={renderItem}
         followOutput={(bottom) => (bottom ? smooth : false)}
         atBottomStateChange={onAtBottom}
-        atBottomThreshold={80}
+        atBottomThreshold={AT_BOTTOM_PX}
         startReached={() => {
           if (hasOlder && !loadingOlder) onLoadOlder();
         }}
