@@ -99,7 +99,7 @@ step('a member of the report group reads reports; a plain member is told they ma
   assert.equal(refused.status, 403);
   const plain = await newPage('member');
   await login(plain, OWNER);
-  assert.equal(await plain.getByRole('link', { name: '報表' }).count(), 0, 'no Reports link for a plain member');
+  assert.equal(await plain.getByRole('link', { name: '報表', exact: true }).count(), 0, 'no Reports link for a plain member');
   await plain.goto(`${BASE_URL}/reports`);
   await plain.getByText('只有系統管理員與報表群組成員可以查看報表。').waitFor();
 });

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import '@/lib/i18n';
+import { i18nReady } from '@/lib/i18n';
 import '@/index.css';
 import '@/theme.css';
 import '@/app-bar.css';
@@ -12,8 +12,12 @@ initTheme();
 const container = document.getElementById('root');
 if (!container) throw new Error('#root missing from index.html');
 
-createRoot(container).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// zh-TW is bundled (ready at once); another remembered language is fetched first. A failed
+// fetch still renders (in zh-TW, the fallback) rather than a blank page.
+const render = () =>
+  createRoot(container).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+void i18nReady.then(render, render);

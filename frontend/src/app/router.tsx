@@ -1,4 +1,4 @@
-import { Trans } from 'react-i18next';
+import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, Outlet, type RouteObject, type UIMatch } from 'react-router';
 import type { CrumbHandle } from '@/components/breadcrumbs';
 import { Loading } from '@/components/loading';
@@ -42,8 +42,14 @@ const lazyNotificationSettings = async () => ({
   Component: (await import('@/features/notifications/components/notification-settings')).NotificationSettingsPage,
 });
 
+/** A translated crumb (not `<Trans>`: that would bring its HTML parser into the first chunk). */
+function Crumb({ i18nKey }: { i18nKey: string }) {
+  const { t } = useTranslation();
+  return <>{t(i18nKey)}</>;
+}
+
 function crumb(i18nKey: string): CrumbHandle {
-  return { crumb: () => <Trans i18nKey={i18nKey} /> };
+  return { crumb: () => <Crumb i18nKey={i18nKey} /> };
 }
 
 const roomCrumb: CrumbHandle = {

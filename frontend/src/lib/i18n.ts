@@ -1,6 +1,5 @@
-import i18n from 'i18next';
+import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from '@/locales/en';
 import zhTW from '@/locales/zh-tw';
 
 export const LANGUAGES = [
@@ -43,11 +42,39 @@ export async function setLanguage(language: LanguageCode): Promise<void> {
 
 i18n.on('languageChanged', applyDocumentLanguage);
 
-void i18n.use(initReactI18next).init({
+/**
+ * zh-TW (the default) is in the first chunk; other languages are fetched when first chosen
+ * (`changeLanguage` waits for them), so the login page does not pay for every translation.
+ */
+const LAZY_LANGUAGES: Record<string, () => Promise<{ default: Record<string, unknown> }>> = {
+  en: () => import('@/locales/en'),
+};
+
+const lazyLanguages: BackendModule = {
+  type: 'backend',
+  init() {},
+  read(language, _namespace, callback) {
+    const load = LAZY_LANGUAGES[language];
+    if (!load) {
+      callback(null, {});
+      return;
+    }
+    load().then(
+      (module) => callback(null, module.default),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+/** Resolves when the remembered language's translations are loaded (render after it). */
+export const i18nReady = i18n
+  .use(lazyLanguages)
+  .use(initReactI18next)
+  .init({
   resources: {
     'zh-TW': { translation: zhTW },
-    en: { translation: en },
   },
+  partialBundledLanguages: true,
   lng: storedLanguage(),
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: LANGUAGES.map((language) => language.code),

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, matchPath, Outlet, useLocation } from 'react-router';
 import { Breadcrumbs } from '@/components/breadcrumbs';
@@ -14,8 +14,7 @@ import { useFilesLive } from '@/features/files/hooks/use-files-live';
 import { MentionNotifications } from '@/features/chat/components/mention-notifications';
 import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { useNotificationsLive } from '@/features/notifications/hooks/use-notifications-live';
-import { PushPrompt } from '@/features/notifications/components/push-prompt';
-import { loadRoom, whenIdle } from '@/app/route-chunks';
+import { loadRoom, PushPrompt, whenIdle } from '@/app/route-chunks';
 import { HeaderMenu } from '@/app/layouts/header-menu';
 
 /**
@@ -103,7 +102,9 @@ export function AppLayout() {
         </div>
       </header>
       <Breadcrumbs />
-      <PushPrompt />
+      <Suspense fallback={null}>
+        <PushPrompt />
+      </Suspense>
       <LiveRegions />
       <main id="main" className="app-main" tabIndex={-1}>
         <Outlet />

@@ -1,5 +1,6 @@
+import { Suspense } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { CreateRoomDialog } from '@/features/rooms/components/create-room-dialog';
+import { CreateRoomDialog } from '@/app/route-chunks';
 import { RoomsRoute } from '@/app/routes/rooms';
 
 /**
@@ -13,12 +14,14 @@ export function NewRoomRoute() {
   return (
     <>
       <RoomsRoute />
-      <CreateRoomDialog
-        key={`${place.line_id}/${place.station_id}`}
-        initialPlace={place}
-        onClose={() => void navigate('/rooms', { replace: true })}
-        onCreated={(room) => void navigate(`/rooms/${encodeURIComponent(room.room_id)}`, { replace: true })}
-      />
+      <Suspense fallback={null}>
+        <CreateRoomDialog
+          key={`${place.line_id}/${place.station_id}`}
+          initialPlace={place}
+          onClose={() => void navigate('/rooms', { replace: true })}
+          onCreated={(room) => void navigate(`/rooms/${encodeURIComponent(room.room_id)}`, { replace: true })}
+        />
+      </Suspense>
     </>
   );
 }

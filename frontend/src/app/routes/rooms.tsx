@@ -1,7 +1,7 @@
-import { useRef, useState } from 'react';
+import { Suspense, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { CreateRoomDialog } from '@/features/rooms/components/create-room-dialog';
+import { CreateRoomDialog } from '@/app/route-chunks';
 import { RoomFilters } from '@/features/rooms/components/room-filters';
 import { RoomList } from '@/features/rooms/components/room-list';
 import { useRoomFilters } from '@/features/rooms/hooks/use-room-filters';
@@ -36,13 +36,15 @@ export function RoomsRoute() {
       />
       <RoomList filters={filters} hasFilters={hasFilters} />
       {creating ? (
-        <CreateRoomDialog
-          onClose={() => setCreating(false)}
-          onCreated={(room) => {
-            setCreating(false);
-            void navigate(`/rooms/${encodeURIComponent(room.room_id)}`);
-          }}
-        />
+        <Suspense fallback={null}>
+          <CreateRoomDialog
+            onClose={() => setCreating(false)}
+            onCreated={(room) => {
+              setCreating(false);
+              void navigate(`/rooms/${encodeURIComponent(room.room_id)}`);
+            }}
+          />
+        </Suspense>
       ) : null}
     </div>
   );

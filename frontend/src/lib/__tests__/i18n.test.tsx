@@ -10,6 +10,14 @@ describe('language', () => {
     expect(document.documentElement.lang).toBe('zh-TW');
   });
 
+  it('bundles zh-TW only and fetches English when it is first chosen', async () => {
+    expect(i18n.hasResourceBundle('zh-TW', 'translation')).toBe(true);
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(false);
+    await setLanguage('en');
+    expect(i18n.hasResourceBundle('en', 'translation')).toBe(true);
+    expect(i18n.t('header.logout')).toBe('Log out');
+  });
+
   it('remembers the chosen language in localStorage and ignores unknown values', async () => {
     await setLanguage('en');
     expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('en');

@@ -14,7 +14,8 @@ describe('system events of the response loop', () => {
     expect(systemEventText({ event: 'room_acknowledged', user_id: 'wang.owner@plant.test' }, nameOf, t)).toBe('王小明 已接手處理');
   });
 
-  it('says to which level it escalated and whom it notified', () => {
+  it('says to which level it escalated and whom it notified', async () => {
+    await i18n.loadLanguages('en'); // English is fetched when first chosen (only zh-TW is bundled)
     const t = i18n.getFixedT('en');
     expect(
       systemEventText({ event: 'escalated', user_id: 'system', level: 2, notified: ['wang.owner@plant.test', 'chen.editor@plant.test'] }, nameOf, t),
