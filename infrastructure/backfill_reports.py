@@ -12,19 +12,14 @@
 from __future__ import annotations
 
 import argparse
-import os
+
+from infrastructure import table_target
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", help="DynamoDB endpoint URL (DynamoDB Local); default: the AWS account")
-    parser.add_argument("--prefix", default=os.environ.get("TABLE_PREFIX", "incident-dev"))
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
-    args = parser.parse_args()
-    if args.endpoint:
-        os.environ["DYNAMODB_ENDPOINT"] = args.endpoint
-    os.environ["TABLE_PREFIX"] = args.prefix
-    os.environ["AWS_REGION"] = args.region
+    table_target.add_arguments(parser)
+    table_target.apply(parser.parse_args())
     print(f"{backfill()} rooms in the reports")
 
 

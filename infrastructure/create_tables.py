@@ -9,20 +9,15 @@ CloudFormation template creates the tables; this is for DynamoDB Local and moto)
 from __future__ import annotations
 
 import argparse
-import os
+
+from infrastructure import table_target
 
 
 def main() -> None:
     """Parse arguments, bind the models and create what is missing."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--endpoint", help="DynamoDB endpoint URL (DynamoDB Local, moto)")
-    parser.add_argument("--prefix", default=os.environ.get("TABLE_PREFIX", "incident-dev"))
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
-    args = parser.parse_args()
-    if args.endpoint:
-        os.environ["DYNAMODB_ENDPOINT"] = args.endpoint
-    os.environ["TABLE_PREFIX"] = args.prefix
-    os.environ["AWS_REGION"] = args.region
+    table_target.add_arguments(parser)
+    table_target.apply(parser.parse_args())
 
     from chalicelib import tables
 
