@@ -1,6 +1,6 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { api, apiUrl, refreshSession, toApiError } from '@/lib/api-client';
-import { getAccessToken } from '@/lib/session';
+import { api, apiUrl } from '@/lib/api-client';
+import { fetchFile, type DownloadedFile } from '@/lib/download';
 import type { GroupBy, Pareto, ParetoBy, ParetoMeasure, ReportRange, Summary } from '@/features/reports/types';
 
 /** GET /api/reports/summary (administrators). */
@@ -37,14 +37,7 @@ export function useWeeklyTotals(weeks: ReportRange[], enabled: boolean) {
 }
 
 /** GET /api/reports/incidents.csv as a file (the shared client parses JSON: fetched here). */
-export async function downloadIncidentsCsv(range: ReportRange): Promise<{ blob: Blob; filename: string }> {
+export function downloadIncidentsCsv(range: ReportRange): Promise<DownloadedFile> {
   const url = `${apiUrl('/api/reports/incidents.csv')}?${new URLSearchParams(range).toString()}`;
-  const send = () => fetch(url, { headers: { Accept: 'text/csv', Authorization: `Bearer ${getAccessToken() ?? ''}` } });
-  let response = await send();
-  if (response.status === 401) {
-    await refreshSession();
-    response = await send();
-  }
-  if (!response.ok) throw await toApiError(response);
-  return { blob: await response.blob(), filename: `incidents_${range.from}_${range.to}.csv` };
+  return fetchFile(url, 'text/csv', `incidents_${range.from}_${range.to}.csv`);
 }

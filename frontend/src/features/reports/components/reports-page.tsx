@@ -5,6 +5,7 @@ import { ParetoChart } from '@/features/reports/components/pareto-chart';
 import { TrendChart } from '@/features/reports/components/trend-chart';
 import type { GroupBy, ParetoBy, ParetoMeasure, ReportRange, Spread } from '@/features/reports/types';
 import { lastDays, rangeProblem, weeksOf } from '@/features/reports/utils/range';
+import { saveBlob } from '@/lib/download';
 import { useSession } from '@/lib/session';
 
 const GROUPS: GroupBy[] = ['line', 'station', 'event_code', 'root_cause', 'severity'];
@@ -57,15 +58,7 @@ export function ReportsPage() {
   const download = async () => {
     setCsvError(null);
     try {
-      const { blob, filename } = await downloadIncidentsCsv(range);
-      const href = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = href;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+      saveBlob(await downloadIncidentsCsv(range));
     } catch (error) {
       setCsvError(error instanceof Error ? error.message : String(error));
     }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '@/components/error-alert';
-import { downloadRoomReport, saveBlob, type ReportFormat } from '@/features/rooms/api/download-room-report';
+import { downloadRoomReport, type ReportFormat } from '@/features/rooms/api/download-room-report';
+import { saveBlob } from '@/lib/download';
 
 /** 下載報告: the room's incident report as PDF or Markdown (any member). */
 export function ReportDownloads({ roomId }: { roomId: string }) {
