@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 
@@ -34,7 +34,9 @@ export function Dialog({ title, onClose, children, initialFocus, role = 'dialog'
     onCloseRef.current = onClose;
   });
 
-  useEffect(() => {
+  // A layout effect: focus moves in the same commit that shows the dialog, so a key
+  // pressed right after it appears (or a test's next line) already lands inside.
+  useLayoutEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const panel = panelRef.current;
     const target = initialFocus?.current ?? (panel ? focusables(panel).find((el) => !el.dataset.dialogClose) : null);
