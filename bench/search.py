@@ -44,8 +44,8 @@ def load(total: int, rooms: list[str], workers: int = 8) -> None:
             for seq in range(1, per_room + 1):
                 at = clock.iso(start + seq)
                 text = random.choice(PHRASES).format(n=random.randint(1, 99))
-                message = MessageModel(room, seq, message_id=str(uuid.uuid4()), sender_id="chen.editor@panjit.com.tw",
-                                       message_type="text", content=text, created_at=at, updated_at=at)
+                message = MessageModel(room, seq, sender_id="chen.editor@panjit.com.tw", message_type="text",
+                                       content=text, created_at=at)
                 batch.save(message)
                 batch_messages.append(message)
         for message in batch_messages:

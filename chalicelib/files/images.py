@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 THUMBNAIL_SIZE = 320
 THUMBNAIL_TYPE = "image/webp"
@@ -36,6 +38,9 @@ class Thumbnail:
 
 def make_thumbnail(data: bytes, content_type: str, max_pixels: int, size: int = THUMBNAIL_SIZE) -> Thumbnail:
     """Decode ``data`` (of ``content_type``) and return a WebP thumbnail without any metadata."""
+    # Pillow loads here, on the first upload, not when a function imports the app (cold start)
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     expected = PIL_FORMATS.get(content_type)
     Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own bomb check (warning → error below)
     try:
@@ -75,8 +80,10 @@ def make_thumbnail(data: bytes, content_type: str, max_pixels: int, size: int = 
         raise ImageRejected("The image is damaged or truncated") from None
 
 
-def _without_metadata(image: Image.Image) -> Image.Image:
+def _without_metadata(image: PILImage.Image) -> PILImage.Image:
     """A fresh RGB(A) image with the pixels only: no EXIF, GPS, XMP, ICC or comments."""
+    from PIL import Image
+
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     mode = "RGBA" if has_alpha else "RGB"
     pixels = image.convert(mode)

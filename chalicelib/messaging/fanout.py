@@ -35,7 +35,7 @@ def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | N
     if name != "MODIFY" or new is None or old is None:
         return []
     base = {"room_id": new.room_id, "message_id": new.message_id, "version": int(new.version),
-            "updated_at": new.updated_at}
+            "updated_at": new.changed_at}
     if new.deleted_at and not old.deleted_at:
         return [{"type": "message_deleted", **base, "deleted_at": new.deleted_at}]
     frames: list[dict[str, Any]] = []

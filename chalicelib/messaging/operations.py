@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.messaging.models import AuditModel
 from chalicelib.messaging.schemas import validate_content
+from chalicelib.timeline import ids
 from chalicelib.timeline.models import MessageModel
 
 EDIT_WINDOW = 15 * 60  # seconds
@@ -24,9 +25,21 @@ MAX_DISTINCT_REACTIONS = 20
 
 
 def find_message(room_id: str, message_id: str) -> MessageModel:
-    """A room's message by id (Query on the room's ``message-id-index``)."""
-    for key in MessageModel.by_id.query(room_id, MessageModel.message_id == message_id, limit=1):
-        return MessageModel.get(room_id, key.sequence_number, consistent_read=True)
+    """A room's message by id: GetItem at the sequence number the id names (``timeline.ids``),
+    or, for a message stored before those ids, a Query on the room's ``message-id-index``."""
+    wanted = message_id.lower()
+    seq = ids.sequence_of(room_id, wanted)
+    if seq is None:
+        for key in MessageModel.by_id.query(room_id, MessageModel.stored_message_id == wanted, limit=1):
+            seq = int(key.sequence_number)
+    if seq is not None:
+        try:
+            message = MessageModel.get(room_id, seq, consistent_read=True)
+        except DoesNotExist:
+            pass
+        else:
+            if message.message_id == wanted:
+                return message
     raise NotFound("Message not found")
 
 

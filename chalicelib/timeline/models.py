@@ -16,6 +16,7 @@ from pynamodb.indexes import AllProjection, KeysOnlyProjection, LocalSecondaryIn
 from pynamodb.models import Model
 
 from chalicelib.core.db import register
+from chalicelib.timeline import ids
 
 
 class ContentAttribute(JSONAttribute):
@@ -26,7 +27,9 @@ class ContentAttribute(JSONAttribute):
 
 
 class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
-    """A room's messages by last change (resume: "what changed since", not only "what is new")."""
+    """A room's changed messages by last change (resume: "what changed since", besides what is
+    new). Sparse: a message enters it on its first edit, deletion or reaction (new messages are
+    found by sequence number), so sending one writes no entry here."""
 
     class Meta:
         index_name = "updated-index"
@@ -37,20 +40,24 @@ class MessagesByUpdateIndex(LocalSecondaryIndex["MessageModel"]):
 
 
 class MessagesByIdIndex(LocalSecondaryIndex["MessageModel"]):
-    """Find a room's message by its ``message_id`` (edit, delete, react). Keys only: every
-    message pays for its index entry on write, while lookups are rare (one GetItem more)."""
+    """Find a room's message by a random ``message_id`` (edit, delete, react) — messages stored
+    before ids named their place (``timeline.ids``); newer messages have no entry here."""
 
     class Meta:
         index_name = "message-id-index"
         projection = KeysOnlyProjection()
 
     room_id = UnicodeAttribute(hash_key=True)
-    message_id = UnicodeAttribute(range_key=True)
+    stored_message_id = UnicodeAttribute(range_key=True, attr_name="message_id")
 
 
 @register
 class MessageModel(Model):
-    """One message of a room, ordered by its per-room ``sequence_number``."""
+    """One message of a room, ordered by its per-room ``sequence_number``.
+
+    Its ``message_id`` is derived from the room and the sequence number (``timeline.ids``) and
+    not stored; ``updated_at`` is stored from the first change on. Neither is then written to a
+    local index when the message is sent (2 write units of the send's 4)."""
 
     class Meta:
         table_name = "messages"
@@ -58,7 +65,7 @@ class MessageModel(Model):
 
     room_id = UnicodeAttribute(hash_key=True)
     sequence_number = NumberAttribute(range_key=True)
-    message_id = UnicodeAttribute()
+    stored_message_id = UnicodeAttribute(attr_name="message_id", null=True)  # older messages' random ids
     client_id = UnicodeAttribute(null=True)
     sender_id = UnicodeAttribute()
     message_type = UnicodeAttribute()
@@ -69,11 +76,20 @@ class MessageModel(Model):
     created_at = UnicodeAttribute()
     edited_at = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
-    updated_at = UnicodeAttribute()  # created_at, then the time of the last edit/delete/reaction
+    updated_at = UnicodeAttribute(null=True)  # the time of the last edit/delete/reaction
     version = NumberAttribute(default=1)  # bumped on every change; clients keep the highest
     deleted_by = UnicodeAttribute(null=True)
     by_update = MessagesByUpdateIndex()
     by_id = MessagesByIdIndex()
+
+    @property
+    def message_id(self) -> str:
+        return self.stored_message_id or ids.message_id(self.room_id, int(self.sequence_number))
+
+    @property
+    def changed_at(self) -> str:
+        """``updated_at`` on the wire: the last change, else the creation."""
+        return self.updated_at or self.created_at
 
 
 @register

@@ -121,8 +121,8 @@ def append_system_event(room_id: str, event: str, user_id: str, **data: Any) -> 
     content = {"event": event, "user_id": user_id, **data}
 
     def build(seq: int) -> MessageModel:
-        return MessageModel(room_id, seq, message_id=clock.new_id(), sender_id=SYSTEM_SENDER,
-                            message_type="system", content=content, created_at=now, updated_at=now)
+        return MessageModel(room_id, seq, sender_id=SYSTEM_SENDER, message_type="system", content=content,
+                            created_at=now)
 
     _put_next(room_id, build)
     return content
@@ -150,9 +150,8 @@ def store_message(sender_id: str, body: NewEntry, mentions: list[str]) -> dict[s
         seq, guessed = _next_sequence(body.room_id)
         now = clock.iso()
         message = MessageModel(
-            body.room_id, seq, message_id=clock.new_id(), client_id=body.client_id, sender_id=sender_id,
-            message_type=body.message_type, content=body.content, mentions=mentions, file_id=body.file_id,
-            created_at=now, updated_at=now,
+            body.room_id, seq, client_id=body.client_id, sender_id=sender_id, message_type=body.message_type,
+            content=body.content, mentions=mentions, file_id=body.file_id, created_at=now,
         )
         marker = ClientIdModel(body.room_id, key, message_id=message.message_id, sequence_number=seq,
                                created_at=now)

@@ -32,7 +32,7 @@ def message_view(message: MessageModel) -> dict[str, Any]:
         "created_at": message.created_at,
         "edited_at": message.edited_at,
         "deleted_at": message.deleted_at,
-        "updated_at": message.updated_at,
+        "updated_at": message.changed_at,
         "version": int(message.version or 1),
     }
 

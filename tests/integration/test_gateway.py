@@ -168,10 +168,9 @@ def insert_message(room_id: str, sender_id: str, sequence: int = 1, content: str
 
     message_id = str(uuid.uuid4())
     now = datetime.now(UTC).isoformat()
-    fields: dict[str, Any] = {"message_id": message_id, "client_id": str(uuid.uuid4()), "sender_id": sender_id,
-                              "message_type": "text", "content": content, "created_at": now}
-    if "updated_at" in MessageModel.get_attributes():  # the record's shape grows with the app
-        fields["updated_at"] = now
+    # stored the way messages were before ids named their place (a random id, updated_at set)
+    fields: dict[str, Any] = {"stored_message_id": message_id, "client_id": str(uuid.uuid4()), "sender_id": sender_id,
+                              "message_type": "text", "content": content, "created_at": now, "updated_at": now}
     MessageModel(room_id, sequence, **fields).save()
     return message_id
 

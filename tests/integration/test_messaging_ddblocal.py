@@ -109,3 +109,18 @@ def test_search_finds_chinese_inside_sentences_on_dynamodb_local(on_dynamodb_loc
     assert [r["message"]["content"] for r in found] == ["Line 3 回焊爐溫度異常", "設備溫度上升到85度"]
     mixed = search.search("u", [room], "line 3", 10, None)["results"]
     assert [r["message"]["content"] for r in mixed] == ["LINE 3 restarted", "Line 3 回焊爐溫度異常"]
+
+
+def test_a_text_message_costs_four_write_units_and_no_read(on_dynamodb_local: str) -> None:
+    """The message and its client_id record in one transaction (2 × 2 units): no local index entry."""
+    from bench.capacity import metered
+
+    room = clock.new_id()
+    service.send_message("chen.editor@panjit.com.tw", NewMessage(room_id=room, client_id=str(uuid.uuid4()),
+                                                                 content="第一則"), set())
+    with metered() as meter:
+        for i in range(5):
+            body = NewMessage(room_id=room, client_id=str(uuid.uuid4()), content=f"設備溫度 {i} 度")
+            service.send_message("chen.editor@panjit.com.tw", body, set())
+    assert meter.write == 5 * 4 and meter.read == 0
+    assert dict(meter.calls) == {"TransactWriteItems": 5}

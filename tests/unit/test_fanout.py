@@ -18,9 +18,8 @@ EDITOR, VIEWER = "chen.editor@panjit.com.tw", "lee.viewer@panjit.com.tw"
 
 
 def _message(seq: int, room: str = ROOM, **over: Any) -> MessageModel:
-    fields: dict[str, Any] = {"message_id": f"00000000-0000-4000-8000-{seq:012d}", "client_id": f"c{seq}",
-                              "sender_id": EDITOR, "message_type": "text", "content": f"溫度 {seq}",
-                              "created_at": clock.iso(), "updated_at": clock.iso()}
+    fields: dict[str, Any] = {"client_id": f"c{seq}", "sender_id": EDITOR, "message_type": "text",
+                              "content": f"溫度 {seq}", "created_at": clock.iso()}
     fields.update(over)
     return MessageModel(room, seq, **fields)
 

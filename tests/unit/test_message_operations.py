@@ -158,3 +158,42 @@ def test_incident_data_series(api: Api, room: str, management_api: Any, message_
     for query in ["", "?field=", "?field=bad-name", "?field=x&limit=0"]:
         assert api.call("viewer", "GET", f"/rooms/{room}/incident-data{query}").status_code == 400
     assert api.call("outsider", "GET", f"/rooms/{room}/incident-data?field=temperature").status_code == 403
+
+
+def test_a_sent_message_writes_no_local_index_entry_until_it_changes(api: Api, room: str,
+                                                                      management_api: Any) -> None:
+    open_socket(api, "editor", "e")
+    ack = _post(management_api, "e", room)
+    stored = MessageModel.get(room, ack["sequence_number"])
+    assert stored.message_id == ack["message_id"] and stored.stored_message_id is None
+    assert stored.updated_at is None  # sparse: no entry in the updated-index yet
+    assert list(MessageModel.by_id.query(room)) == [] and list(MessageModel.by_update.query(room)) == []
+    _op("e", type="edit_message", room_id=room, message_id=ack["message_id"].upper(), content="更正")
+    assert last_frame(management_api, "e")["type"] == "ack"
+    changed = [int(m.sequence_number) for m in MessageModel.by_update.query(room)]
+    assert changed == [ack["sequence_number"]]
+    history = api.call("viewer", "GET", f"/rooms/{room}/messages").json_body["messages"]
+    sent = next(m for m in history if m["message_id"] == ack["message_id"])
+    assert sent["content"] == "更正" and sent["updated_at"] == sent["edited_at"]
+
+
+def test_messages_stored_with_random_ids_are_still_found(api: Api, room: str, management_api: Any,
+                                                         message_stream: Any) -> None:
+    open_socket(api, "editor", "e")
+    ack = _post(management_api, "e", room, "新訊息")
+    seq = ack["sequence_number"] + 1
+    legacy_id = str(uuid.uuid4())
+    MessageModel(room, seq, stored_message_id=legacy_id, client_id=str(uuid.uuid4()),
+                 sender_id="chen.editor@panjit.com.tw", message_type="text", content="舊訊息",
+                 created_at=clock.iso(), updated_at=clock.iso()).save()
+    _op("e", type="edit_message", room_id=room, message_id=legacy_id, content="舊訊息（更正）")
+    assert last_frame(management_api, "e")["type"] == "ack"
+    stored = MessageModel.get(room, seq)
+    assert stored.message_id == legacy_id and stored.content == "舊訊息（更正）" and stored.version == 2
+    message_stream.pump(app_module.message_fanout)
+    # an id of another room, or of a sequence number with no message, is not found here
+    from chalicelib.timeline import ids
+
+    for wrong in [ids.message_id("another-room", ack["sequence_number"]), ids.message_id(room, seq + 5)]:
+        _op("e", type="delete_message", room_id=room, message_id=wrong)
+        assert last_frame(management_api, "e")["code"] == "not_found", wrong
