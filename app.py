@@ -73,8 +73,8 @@ def ws_connect(event: WebsocketEvent) -> dict[str, int]:
 
 
 @app.on_ws_message()
-def ws_message(event: WebsocketEvent) -> dict[str, int]:
-    """``$default``: every client frame."""
+def ws_message(event: WebsocketEvent) -> dict[str, Any]:
+    """``$default``: every client frame (the last reply is the route response's body)."""
     return realtime.handle_frame(event.connection_id, event.to_dict().get("body"))
 
 

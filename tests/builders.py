@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
+from botocore.exceptions import ClientError
 from PIL import Image
 
 PASSWORD = "Passw0rd!"  # every user of the dev directory (infrastructure/local/dev-directory.json)
@@ -172,10 +173,19 @@ def connect(connection_id: str, ticket: str | None) -> dict[str, Any]:
 
 
 def send(connection_id: str, body: str) -> dict[str, Any]:
-    """One ``$default`` frame from the connection."""
+    """One ``$default`` frame from the connection. The response's body reaches the client as
+    API Gateway's two-way route delivers it: after the frames the handler posted (here through
+    the Management API's stand-in, so tests read every frame in one place)."""
     import app as app_module
+    from chalicelib.connections import sender
 
-    return dict(app_module.ws_message(ws_event("$default", connection_id, body=body), None))
+    result = dict(app_module.ws_message(ws_event("$default", connection_id, body=body), None))
+    if isinstance(result.get("body"), str):
+        try:
+            sender._client().post_to_connection(ConnectionId=connection_id, Data=result["body"].encode("utf-8"))
+        except ClientError:
+            pass  # the connection is gone: nothing is delivered
+    return result
 
 
 def open_socket(api: Api, role: str, cid: str) -> None:

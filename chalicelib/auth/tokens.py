@@ -7,8 +7,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from jose import JWTError, jwt
-
 from chalicelib.core import clock
 from chalicelib.core.errors import Unauthorized
 from chalicelib.core.keys import signing_key
@@ -44,12 +42,16 @@ def issue_access_token(user_id: str, session_id: str, settings: Settings | None 
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
     }
+    from jose import jwt  # on first use: the stream and queue functions never load it
+
     return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM), settings.access_token_ttl
 
 
 def verify_access_token(token: str, settings: Settings | None = None) -> AccessClaims:
     """Check signature (HS256 only), expiry, issuer and audience, and that every claim this
     system relies on is present with its type (``iat`` not in the future); raise ``Unauthorized``."""
+    from jose import JWTError, jwt  # on first use: the stream and queue functions never load it
+
     settings = settings or get_settings()
     try:
         header = jwt.get_unverified_header(token)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,10 +26,22 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Inci
 _cold_start = True
 
 
+_flush_lock = threading.Lock()
+
+
 def flush_metrics() -> None:
-    """Print the pending EMF metrics (one JSON line; CloudWatch turns it into metrics)."""
-    if metrics.metric_set:
-        metrics.flush_metrics()
+    """Print the pending EMF metrics (one JSON line; CloudWatch turns it into metrics).
+
+    Never raises: a metric that cannot be written must not fail the invocation that added it
+    (its response — a message's ``ack`` — would be lost). The lock makes "anything to flush?"
+    and the flush one step where invocations share a process (the local gateway runs them on
+    threads; on Lambda a container runs one at a time)."""
+    with _flush_lock:
+        try:
+            if metrics.metric_set:
+                metrics.flush_metrics()
+        except Exception:  # noqa: BLE001 - observability must never break a request
+            logger.warning("metrics not flushed", exc_info=True)
 
 
 def _safe_id(value: Any) -> str | None:

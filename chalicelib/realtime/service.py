@@ -66,8 +66,13 @@ def disconnect(connection_id: str) -> dict[str, int]:
     return OK
 
 
-def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
-    """``$default``: one client frame; replies (or one ``error`` frame) go back to the sender."""
+def handle_frame(connection_id: str, body: str | None) -> dict[str, Any]:
+    """``$default``: one client frame; replies (or one ``error`` frame) go back to the sender.
+
+    The last reply — for a message, its ``ack`` — is the route's response: the ``$default`` route
+    is two-way (a route response in the template; the local gateway does the same), so API
+    Gateway hands it to the client without a Management API call. Earlier replies (a
+    subscription's replay) are posted first, so the order holds."""
     raw: Any = None
     try:
         raw = _decode(body)
@@ -75,11 +80,13 @@ def handle_frame(connection_id: str, body: str | None) -> dict[str, int]:
     except Exception as exc:  # noqa: BLE001 - a frame must never crash the connection
         kind = raw.get("type") if isinstance(raw, dict) else None
         replies = [error_frame(to_app_error(exc, connection_id=connection_id, frame_type=str(kind)[:40]), raw)]
-    for reply in replies:
+    if not replies:
+        return OK
+    for reply in replies[:-1]:
         if not sender.post(connection_id, reply):
             connections.forget_connection(connection_id)
-            break
-    return OK
+            return OK
+    return {**OK, "body": sender.encode(replies[-1]).decode("utf-8")}
 
 
 def error_frame(err: AppError, raw: Any = None) -> dict[str, Any]:

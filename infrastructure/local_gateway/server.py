@@ -186,6 +186,8 @@ def runtime_info(runtime: Runtime, sockets: Any = None) -> dict[str, Any]:
     return data
 
 
+SWITCH_INTERVAL = 0.001  # seconds (sys.setswitchinterval; see main)
+
 MEMORY_WARNING = ("  WARNING: --store memory is moto in this process: SINGLE USER ONLY. Under concurrent use\n"
                   "  (two senders in one room) a failed transaction restores deep copies of the tables, the\n"
                   "  stream reader is orphaned and messages stop arriving; concurrent writes can be lost.\n"
@@ -306,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"emptied {options.data_dir}")
         return 0
     signal.signal(signal.SIGTERM, _terminate_startup)
+    # One process plays API Gateway and every Lambda function: the event loop (sockets,
+    # @connections) competes for the GIL with the handler threads. Python's default 5 ms switch
+    # interval makes each of its wake-ups wait behind a busy handler; 1 ms keeps it responsive.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     runtime = Runtime(options)
     local = options.store == "local"
     if local and options.data_dir is not None:

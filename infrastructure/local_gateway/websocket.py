@@ -254,9 +254,19 @@ class WebsocketBridge:
             }
             event["requestContext"]["messageId"] = secrets.token_urlsafe(9)
             try:
-                await self._invoke(self._message, event)
+                result = await self._invoke(self._message, event)
             except Exception:  # noqa: BLE001 - a failed invocation does not close the socket
                 log.exception("$default failed for %s", conn.connection_id)
+                continue
+            # two-way $default route (the template's route response): the body goes to the client
+            body = result.get("body") if isinstance(result, dict) else None
+            if isinstance(body, str):
+                async with conn.send_lock:
+                    if conn.open and not conn.ws.closed:
+                        try:
+                            await conn.ws.send_str(body)
+                        except (ConnectionError, RuntimeError):
+                            pass  # the client went away: API Gateway drops it too
 
     async def _watchdog(self, conn: Connection) -> None:
         """Close idle or too old connections like API Gateway (1001 Going Away)."""

@@ -101,6 +101,17 @@ def test_websocket_api_and_stream_event_sources(template: dict[str, Any]) -> Non
     assert _resources(template, "AWS::ApiGatewayV2::Api")["WebsocketAPI"]["Properties"]["ProtocolType"] == "WEBSOCKET"
     routes = {r["Properties"]["RouteKey"] for r in _resources(template, "AWS::ApiGatewayV2::Route").values()}
     assert routes == {"$connect", "$default", "$disconnect"}
+    # $default is two-way: the handler's last reply (the ack) is the route response
+    default = resources["WebsocketMessageRoute"]["Properties"]
+    assert default["RouteKey"] == "$default" and default["RouteResponseSelectionExpression"] == "$default"
+    assert default["Target"]["Fn::Join"][1][1] == {"Ref": "WebsocketMessageAPIIntegration"}  # chalice's route kept
+    (response,) = _resources(template, "AWS::ApiGatewayV2::RouteResponse").values()
+    assert response["Properties"] == {"ApiId": {"Ref": "WebsocketAPI"}, "RouteId": {"Ref": "WebsocketMessageRoute"},
+                                      "RouteResponseKey": "$default"}
+    deployment = resources["WebsocketAPIDeployment"]
+    assert set(deployment["DependsOn"]) == {"WebsocketConnectRoute", "WebsocketMessageRoute",
+                                            "WebsocketDisconnectRoute", "WebsocketMessageRouteResponse"}
+    assert deployment["Properties"] == {"ApiId": {"Ref": "WebsocketAPI"}}
     for function, table in (("MessageFanout", "MessagesTable"), ("MembershipFanout", "MembershipsTable")):
         events = resources[function]["Properties"]["Events"]
         (source,) = events.values()

@@ -28,12 +28,13 @@ def test_the_message_fanout_does_not_import_room_use_cases_files_or_the_websocke
 
 def test_importing_the_app_leaves_the_heavy_libraries_for_their_first_use() -> None:
     # every function (REST, WebSocket, streams, queue) imports app.py at cold start: the directory
-    # client, Pillow, the PDF/QR/Web Push libraries and powertools' batch utilities load when first used
+    # client, Pillow, the JWT library, the PDF/QR/Web Push libraries and powertools' batch
+    # utilities load when first used
     code = "import json, sys; import app; print(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                            check=True).stdout))
-    heavy = {"ldap3", "PIL", "fpdf", "fontTools", "segno", "pywebpush", "py_vapid", "http_ece", "aiohttp",
-             "aws_lambda_powertools.utilities.batch", "smtplib", "chalicelib.notifications.email"}
+    heavy = {"ldap3", "PIL", "jose", "cryptography", "fpdf", "fontTools", "segno", "pywebpush", "py_vapid",
+             "http_ece", "aiohttp", "aws_lambda_powertools.utilities.batch", "smtplib", "chalicelib.notifications.email"}
     assert "app" in loaded and not heavy & loaded
 
 

@@ -10,7 +10,7 @@ import pytest
 import app as app_module
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
-from tests.builders import LATER, bearer, connect, login, send, ws_event
+from tests.builders import LATER, Api, bearer, connect, login, message_frame, open_socket, send, ws_event
 
 
 def ticket(client: Any, username: str = "chen.editor") -> str:
@@ -47,7 +47,8 @@ def test_expired_ticket_and_revoked_session_are_refused(client: Any, monkeypatch
 
 def test_ping_pong(client: Any, management_api: Any) -> None:
     assert connect("c-1", ticket(client))["statusCode"] == 200
-    assert send("c-1", '{"type":"ping"}') == {"statusCode": 200}
+    # the reply is the two-way route's response (API Gateway hands it over; no Management API call)
+    assert send("c-1", '{"type":"ping"}') == {"statusCode": 200, "body": '{"type":"pong"}'}
     assert management_api.frames("c-1") == [{"type": "pong"}]
 
 
@@ -65,10 +66,10 @@ def test_ping_pong(client: Any, management_api: Any) -> None:
 def test_malformed_frames_get_an_error_frame_and_keep_the_connection(
         client: Any, management_api: Any, body: str, code: str) -> None:
     assert connect("c-1", ticket(client))["statusCode"] == 200
-    assert send("c-1", body) == {"statusCode": 200}
+    assert send("c-1", body)["statusCode"] == 200
     frames = management_api.frames("c-1")
     assert frames[-1]["type"] == "error" and frames[-1]["code"] == code
-    assert send("c-1", json.dumps({"type": "ping"})) == {"statusCode": 200}
+    assert send("c-1", json.dumps({"type": "ping"}))["statusCode"] == 200
     assert management_api.frames("c-1")[-1] == {"type": "pong"}
     assert _exists("c-1")
 
@@ -93,8 +94,20 @@ def test_disconnect_removes_the_connection_and_its_subscriptions(client: Any) ->
     assert app_module.ws_disconnect(event, None) == {"statusCode": 200}
 
 
-def test_reply_to_a_gone_connection_cleans_it_up(client: Any, management_api: Any) -> None:
-    connect("c-1", ticket(client))
-    management_api.gone.add("c-1")
-    assert send("c-1", '{"type":"ping"}') == {"statusCode": 200}
-    assert not _exists("c-1")
+def test_replies_before_the_last_are_posted_and_a_gone_connection_is_cleaned_up(api: Api, room: str,
+                                                                                 management_api: Any) -> None:
+    open_socket(api, "editor", "e")
+    acks = [json.loads(send("e", json.dumps(message_frame(room, f"m{i}")))["body"]) for i in range(2)]
+    assert [a["type"] for a in acks] == ["ack", "ack"]
+    open_socket(api, "viewer", "v")
+    before = len(management_api.sent)
+    answer = send("v", json.dumps({"type": "subscribe", "room_id": room, "last_seq": 0}))
+    frames = [f for cid, f in management_api.sent[before:] if cid == "v"]
+    # subscribed, then the replay in order; all but the last were posted, the last is the response
+    assert frames[0]["type"] == "subscribed" and {f["type"] for f in frames[1:]} == {"message"}
+    numbers = [f["message"]["sequence_number"] for f in frames[1:]]
+    assert numbers == sorted(numbers) and numbers[-2:] == [a["sequence_number"] for a in acks]
+    assert json.loads(answer["body"]) == frames[-1]
+    management_api.gone.add("v")
+    answer = send("v", json.dumps({"type": "subscribe", "room_id": room, "last_seq": 0}))
+    assert answer == {"statusCode": 200} and not _exists("v")  # the first post found it gone
