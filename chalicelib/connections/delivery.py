@@ -32,7 +32,27 @@ class DeliveryFailed(Exception):
     """Some connections could not be reached for a reason other than 410 Gone."""
 
 
-def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> None:
+class RoomSubscribers:
+    """A stream batch's view of its rooms' subscribed connections: one Query per room per batch,
+    not per record. Safe because the batch is read after its records were written, and a client
+    that subscribes later gets those records in its subscription's replay."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, list[str]] = {}
+
+    def of(self, room_id: str) -> list[str]:
+        if room_id not in self._ids:
+            self._ids[room_id] = room_connection_ids(room_id)
+        return self._ids[room_id]
+
+    def forget(self, room_id: str, gone: list[str]) -> None:
+        if gone and room_id in self._ids:
+            dropped = set(gone)
+            self._ids[room_id] = [c for c in self._ids[room_id] if c not in dropped]
+
+
+def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> list[str]:
+    """Post to the connections; returns the gone ones (forgotten)."""
     started = time.perf_counter()
     gone, failed = sender.post_many(connection_ids, frame)
     for connection_id in gone:
@@ -42,11 +62,13 @@ def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> None:
     if failed:
         metrics.add_metric(name="FanoutFailures", unit="Count", value=len(failed))
         raise DeliveryFailed(f"{len(failed)} connection(s) failed")
+    return gone
 
 
-def deliver_to_room(room_id: str, frame: dict[str, Any]) -> None:
-    """Every connection subscribed to the room (chunks beyond the first on the fan-out queue)."""
-    ids = room_connection_ids(room_id)
+def deliver_to_room(room_id: str, frame: dict[str, Any], subscribers: RoomSubscribers | None = None) -> None:
+    """Every connection subscribed to the room (chunks beyond the first on the fan-out queue);
+    ``subscribers`` shares one Query among a stream batch's records of the room."""
+    ids = subscribers.of(room_id) if subscribers is not None else room_connection_ids(room_id)
     settings = get_settings()
     size = max(1, settings.fanout_chunk_size)
     if len(ids) > size and settings.fanout_queue_url:
@@ -55,7 +77,9 @@ def deliver_to_room(room_id: str, frame: dict[str, Any]) -> None:
                                                  "connection_ids": ids[start:start + size]})
         metrics.add_metric(name="FanoutChunksQueued", unit="Count", value=(len(ids) - 1) // size)
         ids = ids[:size]
-    _deliver(ids, frame)
+    gone = _deliver(ids, frame)
+    if subscribers is not None:
+        subscribers.forget(room_id, gone)
 
 
 def handle_chunk_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:

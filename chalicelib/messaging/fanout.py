@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.auth import users
-from chalicelib.connections.delivery import deliver_to_room, deliver_to_user
+from chalicelib.connections.delivery import RoomSubscribers, deliver_to_room, deliver_to_user
 from chalicelib.core.streams import process_stream_batch_by_key
 from chalicelib.messaging import reports, search
 from chalicelib.notifications import service as notifications
@@ -53,7 +53,7 @@ def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | N
     return frames
 
 
-def handle_record(record: dict[str, Any]) -> None:
+def handle_record(record: dict[str, Any], subscribers: RoomSubscribers | None = None) -> None:
     """Index and deliver one stream record (raises so that the record is retried)."""
     change = record.get("dynamodb", {})
     new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
@@ -66,7 +66,7 @@ def handle_record(record: dict[str, Any]) -> None:
         return
     room_id = current.room_id
     for frame in frames:
-        deliver_to_room(room_id, frame)
+        deliver_to_room(room_id, frame, subscribers)
     first = frames[0]
     if first["type"] == "message" and first["message"]["mentions"]:
         notice = {"type": "mention", "room_id": room_id, "message": first["message"],
@@ -90,4 +90,5 @@ def _room_of(record: dict[str, Any]) -> str:
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Entry point for the stream event source; answers ``batchItemFailures``. Rooms are
     handled side by side, each room's records in order."""
-    return process_stream_batch_by_key(event, context, handle_record, _room_of)
+    subscribers = RoomSubscribers()  # each room's subscriptions read once for the batch
+    return process_stream_batch_by_key(event, context, lambda record: handle_record(record, subscribers), _room_of)

@@ -17,10 +17,13 @@ class FakeManagementApi:
         self.closed: list[str] = []
         self.gone: set[str] = set()
         self.broken: set[str] = set()
+        self.gone_posts: list[str] = []  # posts answered 410 Gone
         self._lock = threading.Lock()
 
     def post_to_connection(self, ConnectionId: str, Data: bytes) -> dict[str, Any]:  # noqa: N803
         if ConnectionId in self.gone:
+            with self._lock:
+                self.gone_posts.append(ConnectionId)
             raise ClientError({"Error": {"Code": "GoneException", "Message": ""},
                                "ResponseMetadata": {"HTTPStatusCode": 410}}, "PostToConnection")
         if ConnectionId in self.broken:

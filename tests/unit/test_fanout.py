@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 import app as app_module
 from chalicelib.connections.models import ConnectionModel, SubscriptionModel
 from chalicelib.core import clock
@@ -55,6 +57,31 @@ def test_gone_connections_are_removed(aws: None, management_api: Any) -> None:
     assert _invoke([stream_record("INSERT", new=_message(1))]) == {"batchItemFailures": []}
     assert [s.connection_id for s in SubscriptionModel.query(ROOM)] == ["alive"]
     assert ConnectionModel.count("dead") == 0
+
+
+def test_a_batch_reads_each_rooms_subscriptions_once(aws: None, management_api: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.connections import delivery
+
+    for cid in ["a", "dead"]:
+        _subscribe(cid)
+    _subscribe("x", room="another-room")
+    management_api.gone.add("dead")
+    queried: list[str] = []
+    real = delivery.room_connection_ids
+    monkeypatch.setattr(delivery, "room_connection_ids", lambda room: queried.append(room) or real(room))
+    records = [stream_record("INSERT", new=_message(seq), seq=str(400 + seq)) for seq in (1, 2, 3)]
+    records.append(stream_record("INSERT", new=_message(1, "another-room"), seq="404"))
+    assert _invoke(records) == {"batchItemFailures": []}
+    assert sorted(queried) == sorted(["another-room", ROOM])  # one Query per room, not per record
+    assert [f["message"]["sequence_number"] for f in management_api.frames("a")] == [1, 2, 3]
+    assert len(management_api.frames("x")) == 1
+    # found gone on the first record: forgotten, and not posted to again for the others
+    assert management_api.gone_posts == ["dead"] and ConnectionModel.count("dead") == 0
+    # the next batch reads again (a new subscriber is reached)
+    _subscribe("late")
+    _invoke([stream_record("INSERT", new=_message(4), seq="405")])
+    assert [f["message"]["sequence_number"] for f in management_api.frames("late")] == [4]
 
 
 def test_only_failed_records_are_reported(aws: None, management_api: Any) -> None:
