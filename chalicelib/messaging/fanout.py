@@ -54,17 +54,23 @@ def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | N
 
 
 def handle_record(record: dict[str, Any], subscribers: RoomSubscribers | None = None) -> None:
-    """Index and deliver one stream record (raises so that the record is retried)."""
+    """Deliver and index one stream record (raises so that the record is retried; both steps
+    are idempotent). The search index is written after the delivery: its write is not on the
+    message's way to the room."""
     change = record.get("dynamodb", {})
     new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
-    if record.get("eventName") in ("INSERT", "MODIFY"):
-        search.reindex(old, new)
-        reports.update_points(old, new)
+    changed = record.get("eventName") in ("INSERT", "MODIFY")
+    if changed:
+        reports.update_points(old, new)  # first: a chart refreshed on the frame finds the reading
     frames = frames_for(record.get("eventName"), new, old)
     current = new or old
-    if not frames or current is None:
-        return
-    room_id = current.room_id
+    if frames and current is not None:
+        _deliver(current.room_id, frames, subscribers)
+    if changed:
+        search.reindex(old, new)
+
+
+def _deliver(room_id: str, frames: list[dict[str, Any]], subscribers: RoomSubscribers | None) -> None:
     for frame in frames:
         deliver_to_room(room_id, frame, subscribers)
     first = frames[0]
