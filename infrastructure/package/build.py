@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from infrastructure.package.bytecode import add_bytecode
 from infrastructure.package.environment import API_ONLY, code_environment
 from infrastructure.package.functions import FUNCTIONS
 from infrastructure.package.iam import role_policy
@@ -97,6 +98,7 @@ def package(stage: str, origin: str, out: Path, region: str | None = None) -> Pa
         subprocess.run([str(chalice) if chalice.exists() else "chalice", "package", "--stage", stage,
                         "--merge-template", str(merge_file), str(staging)],
                        cwd=ROOT, env=env, check=True)
+        add_bytecode(staging / "deployment.zip")  # a faster cold start (see bytecode.py)
         out.mkdir(parents=True, exist_ok=True)
         for item in staging.iterdir():
             shutil.copy2(item, out / item.name)

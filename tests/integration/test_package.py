@@ -62,6 +62,34 @@ def test_cfn_lint_finds_no_errors(packaged: Path) -> None:
     assert not errors, errors
 
 
+def test_the_package_ships_bytecode_that_is_used_without_its_sources_times(packaged: Path,
+                                                                           tmp_path: Path) -> None:
+    import importlib.util
+    import zipfile
+
+    with zipfile.ZipFile(packaged.parent / "deployment.zip") as package:
+        names = set(package.namelist())
+        package.extractall(tmp_path)
+    sources = [n for n in names if n.endswith(".py") and (n == "app.py" or n.startswith("chalicelib/"))]
+    assert len(sources) > 100
+    for source in sources:
+        assert Path(importlib.util.cache_from_source(source)).as_posix() in names, source
+    header = (tmp_path / "__pycache__" / f"app.{sys.implementation.cache_tag}.pyc").read_bytes()[:8]
+    assert header[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(header[4:8], "little") == 0b01  # PEP 552: hash-based, source not checked
+    # Lambda's file times are the zip's; the bytecode is used whatever they are
+    for source in sources:
+        os.utime(tmp_path / source, (1, 1))
+    code = "import app, chalicelib.timeline.ids as ids; print(app.__spec__.cached); print(ids.__file__)"
+    env = {"PATH": os.environ.get("PATH", "")}
+    result = subprocess.run([sys.executable, "-E", "-s", "-B", "-v", "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = [line for line in result.stderr.splitlines() if line.startswith("# code object from")]
+    for module in ("__pycache__/app.", "chalicelib/timeline/__pycache__/ids.", "chalice/__pycache__/app."):
+        assert any(module in line for line in loaded), module
+
+
 def test_every_model_has_its_table(template: dict[str, Any]) -> None:
     from pynamodb.attributes import TTLAttribute
 
