@@ -26,7 +26,8 @@ FIRST_USE_ONLY = ("fontTools", "fpdf", "aiohttp")
 
 
 def add_bytecode(zip_path: Path) -> int:
-    """Rewrite ``zip_path`` with a ``.pyc`` next to every ``.py``; returns how many were added."""
+    """Rewrite ``zip_path`` with every module's ``__pycache__`` ``.pyc`` (but ``FIRST_USE_ONLY``'s);
+    returns how many were added."""
     if sys.version_info[:2] != RUNTIME:
         raise SystemExit(f"package with Python {RUNTIME[0]}.{RUNTIME[1]} (the Lambda runtime), "
                          f"not {sys.version_info[0]}.{sys.version_info[1]}: its bytecode would not load")
