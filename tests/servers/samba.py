@@ -52,7 +52,8 @@ class SambaUnavailable(RuntimeError):
 
 def strong_password() -> str:
     """A random password that satisfies AD's complexity rules (all four character classes)."""
-    return f"{secrets.token_urlsafe(14)}aZ7!"
+    # a letter first: token_urlsafe may start with "-", which samba-tool takes for an option
+    return f"p{secrets.token_urlsafe(14)}aZ7!"
 
 
 @dataclass(frozen=True)
