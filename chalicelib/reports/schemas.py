@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MAX_DAYS = 366
 DAY = r"^\d{4}-\d{2}-\d{2}$"
+EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # plant days a time zone can turn into UTC
 
 
 class ReportRange(BaseModel):
@@ -25,6 +26,8 @@ class ReportRange(BaseModel):
             first, last = date.fromisoformat(self.start), date.fromisoformat(self.end)
         except ValueError:
             raise ValueError("from and to must be real days (YYYY-MM-DD)") from None
+        if first < EARLIEST or last > LATEST:
+            raise ValueError(f"days are between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
         if last < first:
             raise ValueError("to is before from")
         if (last - first).days + 1 > MAX_DAYS:
