@@ -503,10 +503,10 @@ def main() -> None:
             proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds))
             fanout = next((s for s in project.info().get("streams", []) if s.get("function") == "message_fanout"), {})
             log = gw.output()
-    if any("error" in r for r in proj_results.values()) or "Traceback" in log:
+    if any("error" in r or "closed early" in r.get("notes", "") for r in proj_results.values()) or "Traceback" in log:
         kept = Path(tempfile.gettempdir()) / "bench-realtime-gateway.log"
         kept.write_text(log, encoding="utf-8")
-        print(f"a project phase failed or the gateway logged a traceback: its log is in {kept}")
+        print(f"a project phase failed, lost a connection or the gateway logged a traceback: its log is in {kept}")
     print()
     print(table(subs, base_results, proj_results))
     print()

@@ -3,6 +3,8 @@
 The client is owned here (not borrowed from ``app.websocket_api``) so that every Lambda —
 the WebSocket handlers and the stream fan-out alike — sends the same way. Its endpoint is
 ``WS_MANAGEMENT_ENDPOINT`` when set (the local gateway) or derived from the WebSocket API id.
+A host that *is* the Management API (the local gateway runs the functions in its own process)
+may hand in a client of the same calls instead (:func:`use_client`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from chalicelib.core.settings import get_settings
 
 _POOL_SIZE = 16
 _local = threading.local()
+_override: Any = None  # use_client()
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +37,18 @@ def _endpoint() -> str:
             f".amazonaws.com/{settings.websocket_stage}")
 
 
+def use_client(client: Any) -> None:
+    """Make Management API calls on ``client`` (``post_to_connection`` and ``delete_connection``
+    as boto3's, thread-safe) instead of a boto3 client per thread; ``None`` goes back to boto3.
+    A client with ``post_to_connections(ids, data)`` (``"ok"``/``"gone"``/``"failed"`` per id, in
+    order) gets :func:`post_many`'s whole list in one call."""
+    global _override
+    _override = client
+
+
 def _client() -> Any:
+    if _override is not None:
+        return _override
     client = getattr(_local, "client", None)
     if client is None:
         client = boto3.session.Session().client(
@@ -96,21 +110,32 @@ _executor: ThreadPoolExecutor | None = None
 
 def post_many(connection_ids: Iterable[str], frame: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Send one frame to many connections in parallel; returns (gone, failed) ids."""
-    global _executor
     ids = list(dict.fromkeys(connection_ids))
     if not ids:
         return [], []
     data = encode(frame)
+    bulk = getattr(_override, "post_to_connections", None)
+    if bulk is not None:  # a client that takes the whole list in one call (use_client)
+        try:
+            states = list(zip(ids, bulk(ids, data), strict=True))
+        except Exception:  # noqa: BLE001 - every post of the call failed
+            states = [(cid, "failed") for cid in ids]
+    else:
+        states = list(_pool().map(_attempt, ids, [data] * len(ids)))
+    gone = [cid for cid, state in states if state == "gone"]
+    failed = [cid for cid, state in states if state == "failed"]
+    return gone, failed
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(max_workers=_POOL_SIZE, thread_name_prefix="ws-send")
+    return _executor
 
-    def attempt(cid: str) -> tuple[str, str]:
-        try:
-            return cid, "ok" if post(cid, data) else "gone"
-        except Exception:  # noqa: BLE001 - reported to the caller as a failed delivery
-            return cid, "failed"
 
-    results = list(_executor.map(attempt, ids))
-    gone = [cid for cid, state in results if state == "gone"]
-    failed = [cid for cid, state in results if state == "failed"]
-    return gone, failed
+def _attempt(connection_id: str, data: bytes) -> tuple[str, str]:
+    try:
+        return connection_id, "ok" if post(connection_id, data) else "gone"
+    except Exception:  # noqa: BLE001 - reported to the caller as a failed delivery
+        return connection_id, "failed"

@@ -53,6 +53,7 @@ class Options:
     poll_interval: float = 0.15
     schedule_every: float | None = None  # seconds between runs of every scheduled function (None: its own rate)
     queue_visibility: float = 5.0  # seconds before a message a queue handler failed is received again
+    management_api: str = "inprocess"  # how the hosted functions reach @connections: inprocess | http
     ws_idle_timeout: float = 600.0
     ws_max_lifetime: float = 7200.0
     stage: str = "api"
@@ -94,6 +95,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
                         help="run the app's scheduled functions every N seconds (default: their own rate)")
     parser.add_argument("--queue-visibility", type=float, default=_env_float("LOCAL_QUEUE_VISIBILITY", 5.0),
                         help="seconds before a queue message whose handler failed is received again (default 5)")
+    parser.add_argument("--management-api", choices=["inprocess", "http"],
+                        default=os.environ.get("LOCAL_MANAGEMENT_API") or "inprocess",
+                        help="how the functions reach @connections: in this process (default) or over "
+                             "loopback HTTP with boto3, as on AWS")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging of the gateway")
     ns = parser.parse_args(argv)
     data_dir = Path(ns.data_dir).resolve() if ns.data_dir else (
@@ -113,6 +118,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         poll_interval=max(0.02, ns.poll_interval),
         schedule_every=max(0.5, ns.schedule_every) if ns.schedule_every else None,
         queue_visibility=max(0.1, ns.queue_visibility),
+        management_api=ns.management_api,
         ws_idle_timeout=_env_float("LOCAL_WS_IDLE_TIMEOUT", 600.0),
         ws_max_lifetime=_env_float("LOCAL_WS_MAX_LIFETIME", 7200.0),
         verbose=ns.verbose,

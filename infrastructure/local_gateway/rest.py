@@ -22,7 +22,6 @@ from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException, RouteMatcher
 from multidict import CIMultiDict
 
-from infrastructure.local_gateway import streams
 from infrastructure.local_gateway.config import log
 
 _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
@@ -119,8 +118,6 @@ class RestBridge:
         except Exception:  # noqa: BLE001 - API Gateway answers 502 when the integration fails
             log.exception("REST invocation failed: %s %s", request.method, request.path)
             return web.json_response({"message": "Internal server error"}, status=502)
-        finally:
-            streams.nudge()  # what it wrote is read from the streams now, not at the next poll
         return self._to_response(result, info["request_id"])
 
     @staticmethod

@@ -167,6 +167,7 @@ def runtime_info(runtime: Runtime, sockets: Any = None) -> dict[str, Any]:
         "dynamodb_endpoint": runtime.dynamodb_endpoint,
         "s3_endpoint": runtime.s3_endpoint,
         "ws_management_endpoint": runtime.management_endpoint,
+        "management_api": runtime.options.management_api,
         "store": runtime.options.store,
         "data_dir": str(runtime.options.data_dir) if runtime.options.data_dir else None,
         "started_servers": sorted(runtime.services.children) if runtime.services else [],
@@ -223,7 +224,13 @@ def _banner(runtime: Runtime) -> str:
 
 
 async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
-    web_app, _sockets = build_web_app(runtime, app_module)
+    from chalicelib.connections import sender
+
+    web_app, sockets = build_web_app(runtime, app_module)
+    if runtime.options.management_api == "inprocess":
+        from infrastructure.local_gateway.management import InProcessManagementClient
+
+        sender.use_client(InProcessManagementClient(sockets, asyncio.get_running_loop()))
     # long request lines reach the app (which answers in the contract's shape) instead of
     # aiohttp's plain-text 400 at 8 KB
     runner = web.AppRunner(web_app, max_line_size=65536, max_field_size=65536,
@@ -255,6 +262,8 @@ async def _serve(runtime: Runtime, app_module: Any, sock: Any) -> None:
             pass
     log.info("stopping ...")
     await runner.cleanup()
+    if runtime.options.management_api == "inprocess":
+        sender.use_client(None)  # this loop ends: what still posts finds the endpoint closed
     log.debug("web server stopped")
 
 
@@ -354,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime.mail = _start_mail()
         app_module = _prepare_app(runtime)
         from chalicelib.core.settings import get_settings
-        from infrastructure.local_gateway.streams import CheckpointStore, pollers_for
+        from infrastructure.local_gateway.streams import CheckpointStore, pollers_for, watch_writes
 
         settings = get_settings()
         if local and options.data_dir is not None:
@@ -366,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             else None,
             checkpoints=checkpoints,
         )
+        watch_writes()
         from infrastructure.local_gateway.schedules import schedules_for
 
         runtime.schedules = schedules_for(app_module.app, app_module, settings.region, options.schedule_every)

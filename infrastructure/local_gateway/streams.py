@@ -24,9 +24,12 @@ Like Lambda's event source mapping (with ``ReportBatchItemFailures``):
   given up is logged (event id, keys, sequence number — never the contents) and skipped;
 * how soon a write is read: Lambda polls a shard about 4 times a second (≈ 125 ms wait on
   average); the reader polls every ``--poll-interval`` (0.15 s) and, because the gateway runs
-  the writers too, is also **nudged** (:func:`nudge`) after every REST and WebSocket invocation,
-  so locally the stream hop is one GetRecords, not the poll wait — the local send→receive is
-  that much below AWS's, whose floor the README's "AWS on paper" states.
+  the writers too, is also **nudged** (:func:`nudge`) as soon as a write of any function to its
+  table returns (:func:`watch_writes` sees pynamodb's write calls and the tables they name), so
+  locally the stream hop is one GetRecords, not the poll wait — the local send→receive is that
+  much below AWS's, whose floor the README's "AWS on paper" states. Only the written tables'
+  readers are woken: a chat message does not make the rooms, memberships and notifications
+  readers read nothing from DynamoDB Local.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -57,15 +60,49 @@ READ_LIMIT = 1000  # GetRecords' maximum
 MAX_BUFFERED = 5000  # records read ahead per shard
 LAG_WARNING_SECONDS = 5.0
 _TABLE_IN_ARN = re.compile(r":table/([^/]+)/stream/")
-_READERS: set[threading.Event] = set()  # each poller's reader wakes on its event
+_READERS: dict[threading.Event, str] = {}  # each poller's reader wakes on its event; its table
 _READERS_LOCK = threading.Lock()
+_WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
 
-def nudge() -> None:
-    """Wake every stream reader now (the gateway calls this after each invocation that may write)."""
+def nudge(tables: Iterable[str] | None = None) -> None:
+    """Wake the readers of ``tables`` now (every reader when ``None``)."""
+    wanted = None if tables is None else set(tables)
     with _READERS_LOCK:
-        for wake in _READERS:
-            wake.set()
+        for wake, table in _READERS.items():
+            if wanted is None or table in wanted:
+                wake.set()
+
+
+def written_tables(operation: str, params: dict[str, Any]) -> set[str]:
+    """The tables a successful DynamoDB call of ``operation`` with ``params`` wrote to."""
+    if operation == "BatchWriteItem":
+        return set(params.get("RequestItems") or {})
+    if operation == "TransactWriteItems":
+        return {str(op.get("TableName")) for item in params.get("TransactItems") or []
+                for kind, op in item.items() if kind != "ConditionCheck" and isinstance(op, dict)}
+    if operation in _WRITES:
+        return {str(params.get("TableName"))}
+    return set()
+
+
+def watch_writes() -> None:
+    """Nudge the readers of the tables each pynamodb write wrote to, as the write returns (once
+    per process; the app's tables are all pynamodb models)."""
+    from pynamodb.connection.base import Connection
+
+    original = Connection._make_api_call
+    if getattr(original, "nudges_streams", False):
+        return
+
+    def make_api_call(self: Any, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        data = original(self, operation_name, operation_kwargs)
+        if operation_name in _WRITES:
+            nudge(written_tables(operation_name, operation_kwargs))
+        return data
+
+    make_api_call.nudges_streams = True  # type: ignore[attr-defined]
+    Connection._make_api_call = make_api_call  # type: ignore[method-assign]
 
 
 def table_from_stream_arn(arn: str) -> str:
@@ -204,7 +241,7 @@ class StreamPoller(threading.Thread):
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> None:
         with _READERS_LOCK:
-            _READERS.add(self._wake)
+            _READERS[self._wake] = self.table
         super().start()
         self._reader.start()
 
@@ -213,7 +250,7 @@ class StreamPoller(threading.Thread):
         self._arrived.set()
         self._wake.set()
         with _READERS_LOCK:
-            _READERS.discard(self._wake)
+            _READERS.pop(self._wake, None)
         for thread in (self._reader, self):
             if thread.is_alive():
                 thread.join(timeout)

@@ -33,7 +33,6 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from infrastructure.local_gateway import streams
 from infrastructure.local_gateway.config import log
 
 MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway: 128 KB per message (32 KB frames)
@@ -133,11 +132,7 @@ class WebsocketBridge:
         task.add_done_callback(self._background.discard)
 
     async def _invoke(self, handler: Callable[..., Any], event: dict[str, Any]) -> Any:
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._pool, handler, event, None)
-        finally:
-            streams.nudge()  # what it wrote is read from the streams now, not at the next poll
+        return await asyncio.get_running_loop().run_in_executor(self._pool, handler, event, None)
 
     # ------------------------------------------------------------------ /ws
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -284,47 +279,67 @@ class WebsocketBridge:
             await asyncio.sleep(max(0.05, min(idle_at, end_at) - now))
 
     # ------------------------------------------------------------------ Management API
+    async def post_to(self, connection_id: str, data: bytes) -> int:
+        """``POST @connections/{id}``: send one frame; 200, 410 (unknown or closed) or 413 (too large).
+        Posts to one connection keep their order (FIFO lock)."""
+        if len(data) > MAX_MESSAGE_BYTES:
+            return 413
+        conn = self.connections.get(connection_id)
+        if conn is None or not conn.open:
+            return 410
+        async with conn.send_lock:
+            if not conn.open or conn.ws.closed:
+                return 410
+            try:
+                try:
+                    await conn.ws.send_str(data.decode("utf-8"))
+                except UnicodeDecodeError:
+                    await conn.ws.send_bytes(data)
+            except (ConnectionError, RuntimeError):
+                return 410
+        conn.touch()
+        return 200
+
+    def connection_info(self, connection_id: str) -> dict[str, Any] | None:
+        """``GET @connections/{id}`` in the wire's names (boto3 shows ConnectedAt, Identity.SourceIp,
+        LastActiveAt); ``None`` when gone."""
+        conn = self.connections.get(connection_id)
+        if conn is None or not conn.open:
+            return None
+        return {"connectedAt": _iso(conn.connected_at),
+                "identity": {"sourceIp": conn.source_ip, "userAgent": conn.user_agent},
+                "lastActiveAt": _iso(conn.last_active)}
+
+    def delete(self, connection_id: str) -> int:
+        """``DELETE @connections/{id}``: close with 1001 (its ``$disconnect`` runs); 204 or 410."""
+        conn = self.connections.get(connection_id)
+        if conn is None or not conn.open:
+            return 410
+        conn.open = False
+        self.connections.pop(conn.connection_id, None)
+        conn.close_code = int(WSCloseCode.GOING_AWAY)
+        conn.close_reason = "Connection deleted"
+        self._spawn(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"Going away"))
+        return 204
+
     async def management(self, request: web.Request) -> web.StreamResponse:
-        """``/@connections/{connection_id}`` (POST send, GET info, DELETE close); loopback callers only."""
+        """``/@connections/{connection_id}`` over HTTP (POST send, GET info, DELETE close); loopback
+        callers only."""
         if not _is_loopback(request.remote):
             return web.json_response({"message": "Forbidden"}, status=403,
                                      headers={"x-amzn-ErrorType": "ForbiddenException"})
-        conn = self.connections.get(request.match_info["connection_id"])
+        connection_id = request.match_info["connection_id"]
         if request.method == "POST":
-            data = await request.read()
-            if len(data) > MAX_MESSAGE_BYTES:
+            status = await self.post_to(connection_id, await request.read())
+            if status == 413:
                 return web.json_response({"message": "Payload too large"}, status=413,
                                          headers={"x-amzn-ErrorType": "PayloadTooLargeException"})
-            if conn is None or not conn.open:
-                return _gone()
-            async with conn.send_lock:  # FIFO: posts to one connection keep their order
-                if not conn.open or conn.ws.closed:
-                    return _gone()
-                try:
-                    try:
-                        await conn.ws.send_str(data.decode("utf-8"))
-                    except UnicodeDecodeError:
-                        await conn.ws.send_bytes(data)
-                except (ConnectionError, RuntimeError):
-                    return _gone()
-            conn.touch()
-            return web.Response(status=200)
-        if conn is None or not conn.open:
-            return _gone()
+            return _gone() if status == 410 else web.Response(status=200)
         if request.method == "GET":
-            # the wire names (boto3 shows them as ConnectedAt, Identity.SourceIp, LastActiveAt)
-            return web.json_response({
-                "connectedAt": _iso(conn.connected_at),
-                "identity": {"sourceIp": conn.source_ip, "userAgent": conn.user_agent},
-                "lastActiveAt": _iso(conn.last_active),
-            })
+            info = self.connection_info(connection_id)
+            return _gone() if info is None else web.json_response(info)
         if request.method == "DELETE":
-            conn.open = False
-            self.connections.pop(conn.connection_id, None)
-            conn.close_code = int(WSCloseCode.GOING_AWAY)
-            conn.close_reason = "Connection deleted"
-            self._spawn(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"Going away"))
-            return web.Response(status=204)
+            return _gone() if self.delete(connection_id) == 410 else web.Response(status=204)
         return web.json_response({"message": "Method not allowed"}, status=405)
 
     # ------------------------------------------------------------------ shutdown

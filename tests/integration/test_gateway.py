@@ -61,9 +61,18 @@ def gateway_on_dynamodb_local() -> Iterator[Gateway]:
         yield gw
 
 
-@pytest.fixture(params=["moto", "dynamodb-local"])
+@pytest.fixture(scope="module")
+def gateway_posting_over_http() -> Iterator[Gateway]:
+    """The functions reach ``@connections`` with boto3 over loopback HTTP, as on AWS (by default
+    the gateway answers them in-process)."""
+    with run_gateway(table_prefix="gw-http", extra_args=["--management-api", "http"]) as gw:
+        yield gw
+
+
+@pytest.fixture(params=["moto", "dynamodb-local", "http-management-api"])
 def any_gateway(request: pytest.FixtureRequest) -> Gateway:
-    name = "gateway" if request.param == "moto" else "gateway_on_dynamodb_local"
+    name = {"moto": "gateway", "dynamodb-local": "gateway_on_dynamodb_local",
+            "http-management-api": "gateway_posting_over_http"}[request.param]
     return request.getfixturevalue(name)  # type: ignore[no-any-return]
 
 
@@ -319,10 +328,17 @@ def test_management_api_send_info_delete_and_gone(gateway: Gateway, monkeypatch:
     assert json.loads(body) == {"message": None}
 
 
+def test_the_functions_management_api_is_in_process_unless_asked_for_http(
+        gateway: Gateway, gateway_posting_over_http: Gateway) -> None:
+    assert json.loads(http(gateway, "GET", "/__local/info")[2])["management_api"] == "inprocess"
+    assert json.loads(http(gateway_posting_over_http, "GET", "/__local/info")[2])["management_api"] == "http"
+
+
 # ----------------------------------------------------------------------------- (d) 410 cleanup
-def test_fanout_removes_subscription_of_gone_connection(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fanout_removes_subscription_of_gone_connection(any_gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.connections.models import SubscriptionModel
 
+    gateway = any_gateway
     use_tables(gateway, monkeypatch)
     room_id = str(uuid.uuid4())
     ghost = "GhostConnAbcdef="

@@ -256,3 +256,63 @@ def test_template_alarms_on_fanout_iterator_age_and_the_failure_queue() -> None:
                       for fn in ("MessageFanout", "MembershipFanout")
                       for s in resources[fn]["Properties"]["Events"].values()}
     assert failure_queues == {"StreamFailuresQueue"}
+
+
+# ----------------------------------------------------------------------------- nudges
+def test_the_tables_a_write_wrote_to() -> None:
+    assert streams.written_tables("PutItem", {"TableName": "a"}) == {"a"}
+    assert streams.written_tables("UpdateItem", {"TableName": "a"}) == {"a"}
+    assert streams.written_tables("DeleteItem", {"TableName": "a"}) == {"a"}
+    assert streams.written_tables("BatchWriteItem", {"RequestItems": {"a": [], "b": []}}) == {"a", "b"}
+    transaction = {"TransactItems": [{"Put": {"TableName": "m"}}, {"Update": {"TableName": "c"}},
+                                     {"Delete": {"TableName": "d"}}, {"ConditionCheck": {"TableName": "x"}}]}
+    assert streams.written_tables("TransactWriteItems", transaction) == {"m", "c", "d"}
+    assert streams.written_tables("Query", {"TableName": "a"}) == set()
+    assert streams.written_tables("GetItem", {"TableName": "a"}) == set()
+
+
+def test_a_nudge_wakes_only_the_written_tables_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    messages, rooms = threading.Event(), threading.Event()
+    monkeypatch.setattr(streams, "_READERS", {messages: "p-messages", rooms: "p-rooms"})
+    streams.nudge({"p-messages", "p-other"})
+    assert messages.is_set() and not rooms.is_set()
+    streams.nudge()
+    assert rooms.is_set()
+
+
+def test_a_pynamodb_write_is_read_at_once_not_at_the_next_poll(moto_endpoint: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from pynamodb.attributes import UnicodeAttribute
+    from pynamodb.connection.base import Connection
+    from pynamodb.models import Model
+
+    class Row(Model):
+        class Meta:
+            table_name = TABLE
+            host = moto_endpoint
+            region = "us-east-1"
+
+        pk = UnicodeAttribute(hash_key=True)
+
+    monkeypatch.setattr(Connection, "_make_api_call", Connection._make_api_call)  # undone after the test
+    streams.watch_writes()
+    wrapped = Connection._make_api_call
+    streams.watch_writes()  # once per process: a second call does not wrap again
+    assert Connection._make_api_call is wrapped
+    handler = Recorder()
+    poller = StreamPoller(handler, "fanout", PLACEHOLDER, 10, moto_endpoint, "us-east-1", poll_interval=30.0,
+                          start_existing="LATEST")
+    poller.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not poller.shards or all(s.iterator is None for s in poller.shards.values()):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.2)  # the reader is waiting out its 30 s poll interval now
+        written = time.monotonic()
+        Row("nudged").save()
+        assert handler.called.wait(5), "the write was not read within 5 s (the poll interval is 30 s)"
+        assert time.monotonic() - written < 5
+    finally:
+        poller.stop()
+    assert handler.batches == [["nudged"]]
