@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name
 
 
@@ -21,7 +22,7 @@ def _login_name(value: str) -> str:
     return value
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(Schema):
     """``POST /api/auth/login``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -36,14 +37,14 @@ class LoginRequest(BaseModel):
         return _login_name(value)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(Schema):
     """``POST /api/auth/refresh``."""
 
     model_config = ConfigDict(extra="forbid")
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
-class SearchUsers(BaseModel):
+class SearchUsers(Schema):
     """Query string of ``GET /api/users``."""
 
     model_config = ConfigDict(extra="forbid")

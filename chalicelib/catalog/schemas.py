@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name
 
 # the rooms' vocabulary (chalicelib.rooms.schemas sits above this package and uses the same words)
@@ -15,7 +16,7 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     model_config = ConfigDict(extra="forbid", str_max_length=1000)
 
 

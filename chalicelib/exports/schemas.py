@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from chalicelib.core.schema import Schema
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(Schema):
     """``?format=md|pdf`` (PDF when left out)."""
 
     model_config = ConfigDict(extra="forbid")

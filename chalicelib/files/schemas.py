@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
+from chalicelib.core.schema import Schema
 
 Kind = Literal["image", "document"]
 
@@ -55,7 +56,7 @@ CONTENT_TYPE_ALIASES = {
 GENERIC_CONTENT_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/unknown"}
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     """Unknown fields are an error."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=5000)

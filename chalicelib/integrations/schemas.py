@@ -7,9 +7,10 @@ import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.core import clock
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name, clean_text
 from chalicelib.plant.schemas import NODE_ID
 
@@ -20,7 +21,7 @@ MAX_MESSAGE = 2000
 MAX_FUTURE_SECONDS = 24 * 3600  # a machine clock running ahead is tolerated this much
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     """Unknown fields are an error (a typo must not be silently ignored)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -6,10 +6,11 @@ import math
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_text
 
 MAX_TEXT_CHARS = 4000
@@ -70,7 +71,7 @@ def validate_content(message_type: str, content: Any) -> Any:
         raise ValidationFailed(str(exc), details=[{"field": "content", "message": str(exc)}]) from None
 
 
-class NewMessage(BaseModel):
+class NewMessage(Schema):
     """The ``message`` frame's payload."""
 
     model_config = ConfigDict(extra="ignore")
@@ -108,7 +109,7 @@ class NewMessage(BaseModel):
         return self
 
 
-class HistoryQuery(BaseModel):
+class HistoryQuery(Schema):
     """Query string of ``GET /api/rooms/{room_id}/messages``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -117,7 +118,7 @@ class HistoryQuery(BaseModel):
     after_seq: int | None = Field(default=None, ge=0)
 
 
-class SearchQuery(BaseModel):
+class SearchQuery(Schema):
     """Query string of ``GET /api/messages/search``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -127,7 +128,7 @@ class SearchQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
 
 
-class IncidentDataQuery(BaseModel):
+class IncidentDataQuery(Schema):
     """Query string of ``GET /api/rooms/{room_id}/incident-data``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -135,7 +136,7 @@ class IncidentDataQuery(BaseModel):
     limit: int = Field(default=1000, ge=1, le=5000)
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Schema):
     """Query string of ``GET /api/rooms/{room_id}/audit``."""
 
     model_config = ConfigDict(extra="forbid")

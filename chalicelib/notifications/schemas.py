@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator
 
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name
 
 
-class ListNotifications(BaseModel):
+class ListNotifications(Schema):
     """``GET /api/notifications``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -19,7 +20,7 @@ class ListNotifications(BaseModel):
     cursor: str | None = Field(default=None, max_length=CURSOR_MAX, pattern=CURSOR_PATTERN)
 
 
-class NotificationSettings(BaseModel):
+class NotificationSettings(Schema):
     """``PUT /api/me/notification-settings`` (``escalation`` is always on, whatever is sent)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -29,13 +30,13 @@ class NotificationSettings(BaseModel):
                 StrictBool] = {}
 
 
-class PushKeys(BaseModel):
+class PushKeys(Schema):
     model_config = ConfigDict(extra="forbid")
     p256dh: str = Field(min_length=40, max_length=200, pattern=r"^[A-Za-z0-9_-]+=*$")
     auth: str = Field(min_length=16, max_length=60, pattern=r"^[A-Za-z0-9_-]+=*$")
 
 
-class PushSubscription(BaseModel):
+class PushSubscription(Schema):
     """``POST /api/me/push-subscriptions``: what ``PushSubscription.toJSON()`` gives in the browser."""
 
     model_config = ConfigDict(extra="ignore")  # browsers add fields (expirationTime)
@@ -49,7 +50,7 @@ class PushSubscription(BaseModel):
         return clean_name(value) if value.strip() else ""
 
 
-class PushUnsubscribe(BaseModel):
+class PushUnsubscribe(Schema):
     """``DELETE /api/me/push-subscriptions``."""
 
     model_config = ConfigDict(extra="ignore")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name
 
 NODE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
-class Node(BaseModel):
+class Node(Schema):
     """Common: a name people read (no control or bidi characters, something visible)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +38,7 @@ class Site(Node):
     areas: list[Area] = Field(default_factory=list, max_length=100)
 
 
-class PlantTree(BaseModel):
+class PlantTree(Schema):
     """``PUT /api/plant``: the whole tree."""
 
     model_config = ConfigDict(extra="forbid")

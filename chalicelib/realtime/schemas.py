@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from chalicelib.core.schema import Schema
 from chalicelib.messaging.schemas import UUID_PATTERN, NewMessage
 
 MAX_FRAME_BYTES = 32 * 1024  # API Gateway's WebSocket frame limit
 
 
-class Frame(BaseModel):
+class Frame(Schema):
     """Common base: unknown extra fields are ignored (forward compatible clients)."""
 
     model_config = ConfigDict(extra="ignore")

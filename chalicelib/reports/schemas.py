@@ -6,14 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from chalicelib.core.schema import Schema
 
 MAX_DAYS = 366
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 EARLIEST, LATEST = date(1970, 1, 1), date(9998, 12, 31)  # plant days a time zone can turn into UTC
 
 
-class ReportRange(BaseModel):
+class ReportRange(Schema):
     """``from`` / ``to``: ``YYYY-MM-DD`` days in the plant's time zone, both included."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name
 
 EMAIL = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,}$"
@@ -14,7 +15,7 @@ LINE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     """Unknown fields are an error."""
 
     model_config = ConfigDict(extra="forbid")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.catalog.schemas import CODE
 from chalicelib.core.cursor import CURSOR_MAX, CURSOR_PATTERN
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import USER_ID_MAX, USER_ID_PATTERN, clean_name, clean_text
 from chalicelib.plant.schemas import NODE_ID
 
@@ -28,7 +29,7 @@ def _name(value: str | None) -> str | None:
     return None if value is None else clean_name(value).strip()
 
 
-class Strict(BaseModel):
+class Strict(Schema):
     """Unknown fields are an error (a typo must not be silently ignored)."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=5000)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from chalicelib.core.schema import Schema
 from chalicelib.core.text import clean_name, clean_text
 
 EVENTS = ("room_created", "room_acknowledged", "room_escalated", "room_resolved")
@@ -23,7 +24,7 @@ def _description(value: str) -> str:
     return clean_name(value) if value else value
 
 
-class WebhookBody(BaseModel):
+class WebhookBody(Schema):
     """``POST /api/webhooks``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -37,7 +38,7 @@ class WebhookBody(BaseModel):
     _description = field_validator("description")(classmethod(lambda cls, v: _description(v)))
 
 
-class ListDeliveries(BaseModel):
+class ListDeliveries(Schema):
     """``GET /api/webhooks/{webhook_id}/deliveries?limit=``."""
 
     model_config = ConfigDict(extra="forbid")

@@ -38,6 +38,29 @@ def test_importing_the_app_leaves_the_heavy_libraries_for_their_first_use() -> N
     assert "app" in loaded and not heavy & loaded
 
 
+def test_importing_the_app_builds_no_request_schema_until_it_is_used() -> None:
+    # every route's schemas are imported with app.py; a cold start builds only those it uses
+    code = """if True:
+        import json
+        import app
+        from chalicelib.auth.schemas import LoginRequest
+        from chalicelib.core.schema import Schema
+
+        def every(cls):
+            for sub in cls.__subclasses__():
+                yield sub
+                yield from every(sub)
+
+        schemas = set(every(Schema))
+        built = sorted(f"{c.__module__}.{c.__qualname__}" for c in schemas if c.__pydantic_complete__)
+        LoginRequest.model_validate({"username": "wang.owner", "password": "x"})
+        print(json.dumps({"schemas": len(schemas), "built": built, "after_use": LoginRequest.__pydantic_complete__}))
+    """
+    result = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                       check=True).stdout)
+    assert result["schemas"] > 50 and result["built"] == [] and result["after_use"] is True
+
+
 class EchoFrame(RoomFrame):
     """A frame type that exists only in this test."""
 
