@@ -9,9 +9,23 @@ import { getAccessToken } from '@/lib/session';
 
 export type DownloadedFile = { blob: Blob; filename: string };
 
-function filenameOf(response: Response, fallback: string): string {
-  const match = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '');
-  return match?.[1] ?? fallback;
+/**
+ * The file name a `Content-Disposition` header offers (RFC 6266): the exact UTF-8 name of
+ * `filename*=UTF-8''…` first (Chinese names survive), else the ASCII `filename="…"`.
+ */
+export function filenameFrom(header: string | null, fallback: string): string {
+  const value = header ?? '';
+  const extended = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(value);
+  if (extended) {
+    try {
+      const name = decodeURIComponent(extended[1] ?? '');
+      if (name && !/[\\/]/.test(name)) return name;
+    } catch {
+      // a malformed escape: fall back to the ASCII name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]+)"/i.exec(value);
+  return plain?.[1] ?? fallback;
 }
 
 /** GET `url` as a file; its name from `Content-Disposition`, else `fallbackName`. */
@@ -23,7 +37,7 @@ export async function fetchFile(url: string, accept: string, fallbackName: strin
     response = await send();
   }
   if (!response.ok) throw await toApiError(response);
-  return { blob: await response.blob(), filename: filenameOf(response, fallbackName) };
+  return { blob: await response.blob(), filename: filenameFrom(response.headers.get('Content-Disposition'), fallbackName) };
 }
 
 /** Hand a Blob to the browser as a download. */
