@@ -33,6 +33,7 @@ from chalicelib.exports.routes import bp as export_routes
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.integrations.routes import bp as integration_routes
 from chalicelib.messaging import fanout
+from chalicelib.messaging import search as message_search
 from chalicelib.messaging.routes import bp as message_routes
 from chalicelib.notifications import channels as notification_channels
 from chalicelib.notifications.routes import bp as notification_routes
@@ -114,6 +115,12 @@ FANOUT_QUEUE_ARN = f"arn:aws:sqs:{_settings.region}:000000000000:{fanout_queue_n
 def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Messages table stream → every subscribed connection."""
     return fanout.handle_batch(event.to_dict(), event.context)
+
+
+@app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
+def search_index(event: DynamoDBEvent) -> dict[str, Any]:
+    """Messages table stream → the full-text index (the stream's second consumer)."""
+    return message_search.handle_batch(event.to_dict(), event.context)
 
 
 @app.on_dynamodb_record(stream_arn=MEMBERSHIPS_STREAM_ARN, batch_size=100, starting_position="LATEST")

@@ -278,9 +278,14 @@ class StreamPump:
         self.seen = now
         return out
 
-    def pump(self, handler: Any) -> dict[str, Any]:
-        """Invoke ``handler`` with the pending records (one batch)."""
-        return dict(handler({"Records": self.records()}, None))
+    def pump(self, handler: Any, *consumers: Any) -> dict[str, Any]:
+        """Invoke ``handler`` with the pending records (one batch), then each of ``consumers``
+        with the same batch (a stream's other event sources); ``handler``'s answer."""
+        event = {"Records": self.records()}
+        answer = dict(handler(event, None))
+        for consumer in consumers:
+            consumer(json.loads(json.dumps(event)), None)
+        return answer
 
 
 class Outbox:

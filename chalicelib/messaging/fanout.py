@@ -2,10 +2,12 @@
 
 INSERT → ``message`` (or ``system`` for a persisted system event) and ``mention`` to the
 mentioned; MODIFY → ``message_edited`` / ``message_deleted`` / ``reaction_added`` /
-``reaction_removed``. The same records keep the search index and the incident-data series in
-step. Invoked with batches whose rooms are handled in parallel (each room in order); failed
-records are reported back (partial batch response) so that the stream retries from them.
-Delivery is at-least-once: clients keep the highest ``version`` per message.
+``reaction_removed``. The same records keep the incident-data series in step (a chart refreshed
+on the frame finds the reading); the search index is the stream's other consumer
+(``messaging.search.handle_batch``), so indexing never holds up or retries a delivery. Invoked
+with batches whose rooms are handled in parallel (each room in order); failed records are
+reported back (partial batch response) so that the stream retries from them. Delivery is
+at-least-once: clients keep the highest ``version`` per message.
 """
 
 from __future__ import annotations
@@ -15,15 +17,12 @@ from typing import Any
 from chalicelib.auth import users
 from chalicelib.connections.delivery import RoomSubscribers, deliver_to_room, deliver_to_user
 from chalicelib.core.streams import process_stream_batch_by_key
-from chalicelib.messaging import reports, search
+from chalicelib.messaging import reports
 from chalicelib.notifications import service as notifications
 from chalicelib.rooms import access
 from chalicelib.timeline.models import MessageModel
+from chalicelib.timeline.records import images, room_of
 from chalicelib.timeline.views import message_view, reaction_sets, system_frame
-
-
-def _image(image: dict[str, Any] | None) -> MessageModel | None:
-    return MessageModel.from_raw_data(image) if image else None
 
 
 def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | None) -> list[dict[str, Any]]:
@@ -54,20 +53,14 @@ def frames_for(name: str | None, new: MessageModel | None, old: MessageModel | N
 
 
 def handle_record(record: dict[str, Any], subscribers: RoomSubscribers | None = None) -> None:
-    """Deliver and index one stream record (raises so that the record is retried; both steps
-    are idempotent). The search index is written after the delivery: its write is not on the
-    message's way to the room."""
-    change = record.get("dynamodb", {})
-    new, old = _image(change.get("NewImage")), _image(change.get("OldImage"))
-    changed = record.get("eventName") in ("INSERT", "MODIFY")
-    if changed:
+    """Deliver one stream record (raises so that the record is retried; idempotent)."""
+    new, old = images(record)
+    if record.get("eventName") in ("INSERT", "MODIFY"):
         reports.update_points(old, new)  # first: a chart refreshed on the frame finds the reading
     frames = frames_for(record.get("eventName"), new, old)
     current = new or old
     if frames and current is not None:
         _deliver(current.room_id, frames, subscribers)
-    if changed:
-        search.reindex(old, new)
 
 
 def _deliver(room_id: str, frames: list[dict[str, Any]], subscribers: RoomSubscribers | None) -> None:
@@ -89,12 +82,8 @@ def _mention_context(room_id: str, sender_id: str) -> dict[str, str]:
     return {"room_title": access.room_title(room_id), "sender_name": users.display_name(sender_id)}
 
 
-def _room_of(record: dict[str, Any]) -> str:
-    return str(record.get("dynamodb", {}).get("Keys", {}).get("room_id", {}).get("S", ""))
-
-
 def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Entry point for the stream event source; answers ``batchItemFailures``. Rooms are
     handled side by side, each room's records in order."""
     subscribers = RoomSubscribers()  # each room's subscriptions read once for the batch
-    return process_stream_batch_by_key(event, context, lambda record: handle_record(record, subscribers), _room_of)
+    return process_stream_batch_by_key(event, context, lambda record: handle_record(record, subscribers), room_of)

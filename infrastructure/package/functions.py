@@ -7,6 +7,7 @@ FUNCTIONS = {
     "websocket_message": ("WebsocketMessage", "WebsocketMessageRole"),
     "websocket_disconnect": ("WebsocketDisconnect", "WebsocketDisconnectRole"),
     "message_fanout": ("MessageFanout", "MessageFanoutRole"),
+    "search_index": ("SearchIndex", "SearchIndexRole"),
     "membership_fanout": ("MembershipFanout", "MembershipFanoutRole"),
     "escalate": ("Escalate", "EscalateRole"),
     "notification_fanout": ("NotificationFanout", "NotificationFanoutRole"),

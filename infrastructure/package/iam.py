@@ -38,12 +38,16 @@ ACCESS: dict[str, dict[str, Any]] = {
         "manage_connections": True,
     },
     "MessageFanout": {
-        # delivery, the derived search terms / incident data points of each message, and the
-        # room title / sender name that make a mention notification readable
+        # delivery, the incident data points of each message, and the room title / sender name
+        # that make a mention notification readable
         "tables": {"domain:connections": "rw", "domain:notifications": "rw", "messages": "r",
-                   "incident-points": "rw", "search-terms": "rw",
-                   "rooms": "r", "users": "r"},
+                   "incident-points": "rw", "rooms": "r", "users": "r"},
         "streams": ["messages"], "manage_connections": True, "failure_queue": True, "fanout_queue": True,
+    },
+    "SearchIndex": {
+        # the Messages stream's second consumer: the full-text index only
+        "tables": {"search-terms": "rw"},
+        "streams": ["messages"], "failure_queue": True,
     },
     "FanoutChunks": {
         # one chunk of a large room: posts, and forgets the connections that are gone

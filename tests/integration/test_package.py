@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 ORIGIN = "https://spa.example.test"
 FUNCTIONS = ["APIHandler", "WebsocketConnect", "WebsocketMessage", "WebsocketDisconnect", "MessageFanout",
-             "MembershipFanout", "Escalate", "NotificationFanout", "RoomEvents", "OutboundDeliveries",
+             "SearchIndex", "MembershipFanout", "Escalate", "NotificationFanout", "RoomEvents", "OutboundDeliveries",
              "FanoutChunks"]
 
 
@@ -140,7 +140,8 @@ def test_websocket_api_and_stream_event_sources(template: dict[str, Any]) -> Non
     assert set(deployment["DependsOn"]) == {"WebsocketConnectRoute", "WebsocketMessageRoute",
                                             "WebsocketDisconnectRoute", "WebsocketMessageRouteResponse"}
     assert deployment["Properties"] == {"ApiId": {"Ref": "WebsocketAPI"}}
-    for function, table in (("MessageFanout", "MessagesTable"), ("MembershipFanout", "MembershipsTable")):
+    for function, table in (("MessageFanout", "MessagesTable"), ("SearchIndex", "MessagesTable"),
+                            ("MembershipFanout", "MembershipsTable")):
         events = resources[function]["Properties"]["Events"]
         (source,) = events.values()
         props = source["Properties"]
@@ -226,7 +227,7 @@ TRACER = textwrap.dedent('''
     SEEN = set()
     ENTRY = {"ws_connect": "WebsocketConnect", "ws_message": "WebsocketMessage",
              "ws_disconnect": "WebsocketDisconnect", "message_fanout": "MessageFanout",
-             "membership_fanout": "MembershipFanout", "escalate": "Escalate",
+             "search_index": "SearchIndex", "membership_fanout": "MembershipFanout", "escalate": "Escalate",
              "notification_fanout": "NotificationFanout", "room_events": "RoomEvents",
              "outbound_deliveries": "OutboundDeliveries", "fanout_chunks": "FanoutChunks"}
     SERVICE = {"connect": "WebsocketConnect", "handle_frame": "WebsocketMessage", "disconnect": "WebsocketDisconnect"}
@@ -244,6 +245,8 @@ TRACER = textwrap.dedent('''
                 who = who or SERVICE[name]
             elif path.endswith("chalicelib/messaging/fanout.py") and name == "handle_batch":
                 who = "MessageFanout"
+            elif path.endswith("chalicelib/messaging/search.py") and name == "handle_batch":
+                who = "SearchIndex"
             elif path.endswith("chalicelib/rooms/fanout.py") and name == "handle_batch":
                 who = "MembershipFanout"
             elif path.endswith("chalicelib/rooms/escalation.py") and name == "run_due":
@@ -291,7 +294,8 @@ TRACER = textwrap.dedent('''
 # exercised along the way through the Chalice test client).
 REPLAYED = ["test_realtime_connection.py", "test_messaging.py", "test_fanout.py", "test_room_live_updates.py",
             "test_message_operations.py", "test_files_messaging.py", "test_response_loop.py",
-            "test_notification_channels.py", "test_outbound.py", "test_webhooks.py", "test_email.py"]
+            "test_notification_channels.py", "test_outbound.py", "test_webhooks.py", "test_email.py",
+            "test_search.py"]
 S3_ACTION = {"HeadObject": "s3:GetObject", "GetObject": "s3:GetObject", "PutObject": "s3:PutObject",
              "CopyObject": "s3:PutObject", "DeleteObject": "s3:DeleteObject", "ListObjectsV2": "s3:ListBucket"}
 
@@ -326,7 +330,7 @@ def test_each_function_may_make_the_calls_its_code_makes(template: dict[str, Any
                     *files, "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env, capture_output=True, timeout=600)
     calls = [tuple(c) for c in json.loads(out.read_text(encoding="utf-8"))]
     assert {c[0] for c in calls} >= {"APIHandler", "WebsocketConnect", "WebsocketMessage", "MessageFanout",
-                                     "NotificationFanout", "RoomEvents", "OutboundDeliveries"}
+                                     "SearchIndex", "NotificationFanout", "RoomEvents", "OutboundDeliveries"}
     logicals = sorted((m.Meta.logical_name for m in tables.MODELS), key=len, reverse=True)
     denied = []
     for function, service, operation, target, detail in calls:

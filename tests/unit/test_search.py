@@ -42,7 +42,7 @@ def _fill(api: Api, management_api: Any, message_stream: Any, texts: list[str]) 
     for text in texts:
         send(f"e-{room[:4]}", json.dumps(message_frame(room, text)))
         ids[last_frame(management_api, f"e-{room[:4]}")["message_id"]] = text
-    message_stream.pump(app_module.message_fanout)
+    message_stream.pump(app_module.message_fanout, app_module.search_index)
     return room, ids
 
 
@@ -80,7 +80,7 @@ def test_only_rooms_the_caller_belongs_to(api: Api, management_api: Any, message
     other = api.call("owner", "POST", "/rooms", {"title": "私人", "incident_type": "other"}).json_body["room_id"]
     open_socket(api, "owner", "o")
     send("o", json.dumps(message_frame(other, "溫度 B")))
-    message_stream.pump(app_module.message_fanout)
+    message_stream.pump(app_module.message_fanout, app_module.search_index)
     assert [r["message"]["content"] for r in _search(api, "viewer", "溫度")["results"]] == ["溫度 A"]
     assert len(_search(api, "owner", "溫度")["results"]) == 2
     assert _search(api, "outsider", "溫度")["results"] == []
@@ -97,7 +97,7 @@ def test_edits_reindex_and_deletions_drop_out(api: Api, management_api: Any, mes
     send(cid, json.dumps({"type": "edit_message", "room_id": room, "message_id": by_text["壓力 120 kPa"],
                           "content": "壓力 118 kPa"}))
     send(cid, json.dumps({"type": "delete_message", "room_id": room, "message_id": by_text["溫度 85"]}))
-    message_stream.pump(app_module.message_fanout)
+    message_stream.pump(app_module.message_fanout, app_module.search_index)
     assert _search(api, "viewer", "120")["results"] == []
     assert [r["message"]["content"] for r in _search(api, "viewer", "118")["results"]] == ["壓力 118 kPa"]
     assert _search(api, "viewer", "溫度")["results"] == []
