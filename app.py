@@ -33,7 +33,7 @@ from chalicelib.exports.routes import bp as export_routes
 from chalicelib.files.routes import bp as file_routes
 from chalicelib.integrations.routes import bp as integration_routes
 from chalicelib.messaging import fanout
-from chalicelib.messaging import search as message_search
+from chalicelib.messaging import search_index as message_search_index
 from chalicelib.messaging.routes import bp as message_routes
 from chalicelib.notifications import channels as notification_channels
 from chalicelib.notifications.routes import bp as notification_routes
@@ -120,7 +120,7 @@ def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def search_index(event: DynamoDBEvent) -> dict[str, Any]:
     """Messages table stream → the full-text index (the stream's second consumer)."""
-    return message_search.handle_batch(event.to_dict(), event.context)
+    return message_search_index.handle_batch(event.to_dict(), event.context)
 
 
 @app.on_dynamodb_record(stream_arn=MEMBERSHIPS_STREAM_ARN, batch_size=100, starting_position="LATEST")

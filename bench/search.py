@@ -32,7 +32,7 @@ QUERIES = ["溫度", "SAC305", "line 3", "熱電偶", "stopped", "溢膠 lot"]
 
 def load(total: int, rooms: list[str], workers: int = 8) -> None:
     from chalicelib.core import clock
-    from chalicelib.messaging.search import reindex
+    from chalicelib.messaging.search_index import reindex
     from chalicelib.timeline.models import MessageModel
 
     per_room = total // len(rooms)

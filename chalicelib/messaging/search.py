@@ -1,10 +1,10 @@
 """Full-text search over the rooms a caller belongs to, on an inverted index in DynamoDB.
 
-The index (``search-terms``) is maintained from the Messages stream by its own consumer
-(:func:`handle_batch`, beside the fan-out: a slow or failing index write never delays or repeats
-a delivery): one small entry per (room, term, message), newest first. A search Queries one term of the query per room (the
-cost follows the hits of that term, not the number of messages stored), then loads the
-candidates and keeps those that really contain every term (precision), with highlights.
+The index (``search-terms``: one small entry per (room, term, message), newest first) is kept
+from the Messages stream by its own consumer (``messaging.search_index``). A search Queries one
+term of the query per room (the cost follows the hits of that term, not the number of messages
+stored), then loads the candidates and keeps those that really contain every term (precision),
+with highlights.
 """
 
 from __future__ import annotations
@@ -15,57 +15,15 @@ from typing import Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.core.cursor import decode_cursor, encode_cursor
-from chalicelib.core.streams import process_stream_batch_by_key
 from chalicelib.messaging.models import SearchTermModel
 from chalicelib.messaging.schemas import SearchQuery
-from chalicelib.messaging.text import Query, highlights, index_terms, parse_query
+from chalicelib.messaging.search_index import searchable_text
+from chalicelib.messaging.text import Query, highlights, parse_query
 from chalicelib.rooms import access
 from chalicelib.timeline.models import MessageModel
-from chalicelib.timeline.records import images, room_of
 from chalicelib.timeline.views import message_view
 
-SEARCHABLE_TYPES = {"text", "image_ref", "file_ref"}
 BATCH = 25
-
-
-def searchable_text(message: MessageModel | None) -> str:
-    """The text a message is found by ("" when it is not searchable, e.g. deleted)."""
-    if message is None or message.deleted_at is not None or message.message_type not in SEARCHABLE_TYPES:
-        return ""
-    return message.content if isinstance(message.content, str) else ""
-
-
-def _position(message: MessageModel) -> str:
-    return f"{message.created_at}#{int(message.sequence_number):012d}"
-
-
-def reindex(old: MessageModel | None, new: MessageModel | None) -> None:
-    """Bring the index in line with a change (idempotent: the stream delivers at least once)."""
-    before = index_terms(searchable_text(old)) if old is not None else set()
-    after = index_terms(searchable_text(new)) if new is not None else set()
-    current = new or old
-    if current is None or before == after:
-        return
-    position = _position(current)
-    with SearchTermModel.batch_write() as batch:
-        for term in before - after:
-            batch.delete(SearchTermModel(f"{current.room_id}#{term}", position))
-        for term in after - before:
-            batch.save(SearchTermModel(f"{current.room_id}#{term}", position, room_id=current.room_id,
-                                       sequence_number=int(current.sequence_number)))
-
-
-def index_record(record: dict[str, Any]) -> None:
-    """Bring the index in line with one stream record (inserts and changes; raises to retry)."""
-    if record.get("eventName") in ("INSERT", "MODIFY"):
-        new, old = images(record)
-        reindex(old, new)
-
-
-def handle_batch(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """The Messages stream's second consumer; answers ``batchItemFailures``. Rooms side by side,
-    each room's records in order (an edit is indexed after its message)."""
-    return process_stream_batch_by_key(event, context, index_record, room_of)
 
 
 def _candidates(room_id: str, term: str, before: str | None) -> Iterator[tuple[str, str, int]]:

@@ -245,7 +245,7 @@ TRACER = textwrap.dedent('''
                 who = who or SERVICE[name]
             elif path.endswith("chalicelib/messaging/fanout.py") and name == "handle_batch":
                 who = "MessageFanout"
-            elif path.endswith("chalicelib/messaging/search.py") and name == "handle_batch":
+            elif path.endswith("chalicelib/messaging/search_index.py") and name == "handle_batch":
                 who = "SearchIndex"
             elif path.endswith("chalicelib/rooms/fanout.py") and name == "handle_batch":
                 who = "MembershipFanout"

@@ -86,7 +86,7 @@ def test_a_batch_reads_each_rooms_subscriptions_once(aws: None, management_api: 
 
 def test_the_search_index_is_the_streams_other_consumer_and_never_repeats_a_delivery(
         aws: None, management_api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.messaging import search
+    from chalicelib.messaging import search_index
     from chalicelib.messaging.models import SearchTermModel
 
     _subscribe("a")
@@ -95,18 +95,55 @@ def test_the_search_index_is_the_streams_other_consumer_and_never_repeats_a_deli
     assert [f["message"]["sequence_number"] for f in management_api.frames("a")] == [1]
     assert SearchTermModel.count(f"{ROOM}#溫") == 0  # the fan-out delivers only
 
-    def throttled(old: Any, new: Any) -> None:
+    def throttled(changes: Any) -> None:
         raise RuntimeError("search-terms throttled")
 
-    real = search.reindex
-    monkeypatch.setattr(search, "reindex", throttled)
+    real = search_index.write
+    monkeypatch.setattr(search_index, "write", throttled)
     assert app_module.search_index({"Records": records}, None) == {"batchItemFailures": [{"itemIdentifier": "500"}]}
-    monkeypatch.setattr(search, "reindex", real)
+    monkeypatch.setattr(search_index, "write", real)
     assert app_module.search_index({"Records": records}, None) == {"batchItemFailures": []}  # the retry
     assert SearchTermModel.count(f"{ROOM}#溫") == 1
     assert app_module.search_index({"Records": records}, None) == {"batchItemFailures": []}  # a duplicate
     assert SearchTermModel.count(f"{ROOM}#溫") == 1
     assert [f["message"]["sequence_number"] for f in management_api.frames("a")] == [1]  # delivered once
+
+
+def test_a_batch_is_indexed_in_few_writes_and_a_later_record_of_a_message_wins(
+        aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pynamodb.connection.base import Connection
+
+    from chalicelib.messaging.models import SearchTermModel
+
+    calls: list[int] = []
+    real = Connection.batch_write_item
+
+    def counted(self: Any, table_name: str, put_items: Any = None, delete_items: Any = None, **kw: Any) -> Any:
+        calls.append(len(put_items or []) + len(delete_items or []))
+        return real(self, table_name, put_items=put_items, delete_items=delete_items, **kw)
+
+    monkeypatch.setattr(Connection, "batch_write_item", counted)
+    first = _message(1, content="壓力 120 kPa")
+    edited = _message(1, content="壓力 118 kPa", edited_at=clock.iso(), version=2)
+    records = [stream_record("INSERT", new=first, seq="700"),
+               *[stream_record("INSERT", new=_message(n, content=f"溫度 {n}"), seq=str(700 + n)) for n in range(2, 11)],
+               stream_record("MODIFY", new=edited, old=first, seq="711")]
+    assert app_module.search_index({"Records": records}, None) == {"batchItemFailures": []}
+    assert len(calls) == 2 and sum(calls) <= 50  # 11 records' entries in two calls of ≤ 25, not 11
+    assert SearchTermModel.count(f"{ROOM}#120") == 0 and SearchTermModel.count(f"{ROOM}#118") == 1
+    assert SearchTermModel.count(f"{ROOM}#溫") == 9 and SearchTermModel.count(f"{ROOM}#壓力") == 1
+
+
+def test_an_unreadable_record_is_reported_with_those_after_it_and_those_before_are_indexed(aws: None) -> None:
+    from chalicelib.messaging.models import SearchTermModel
+
+    broken = stream_record("INSERT", new=_message(2), seq="802")
+    broken["dynamodb"]["NewImage"]["sequence_number"] = {"N": "not a number"}
+    records = [stream_record("INSERT", new=_message(1), seq="801"), broken,
+               stream_record("INSERT", new=_message(3), seq="803")]
+    assert app_module.search_index({"Records": records}, None) == {
+        "batchItemFailures": [{"itemIdentifier": "802"}, {"itemIdentifier": "803"}]}
+    assert SearchTermModel.count(f"{ROOM}#1") == 1 and SearchTermModel.count(f"{ROOM}#3") == 0
 
 
 def test_only_failed_records_are_reported(aws: None, management_api: Any) -> None:
