@@ -95,16 +95,19 @@ def test_fifty_concurrent_reactions_lose_nothing(on_dynamodb_local: str) -> None
 
 
 def test_search_finds_chinese_inside_sentences_on_dynamodb_local(on_dynamodb_local: str) -> None:
-    from chalicelib.messaging import search
-    from chalicelib.messaging.fanout import handle_record
+    from chalicelib.messaging import search, search_index
 
     room = clock.new_id()
     texts = ["設備溫度上升到85度", "Line 3 回焊爐溫度異常", "pipeline ok", "LINE 3 restarted"]
+    records = []
     for text in texts:
         ack = service.send_message("chen.editor@panjit.com.tw",
                                    NewMessage(room_id=room, client_id=str(uuid.uuid4()), content=text), set())
         stored = MessageModel.get(room, ack["sequence_number"])
-        handle_record({"eventName": "INSERT", "dynamodb": {"NewImage": stored.serialize()}})
+        records.append({"eventName": "INSERT", "dynamodb": {"NewImage": stored.serialize(),
+                                                            "SequenceNumber": str(ack["sequence_number"])}})
+    # the stream's index consumer, one batch: its entries merged into BatchWriteItem calls
+    assert search_index.handle_batch({"Records": records}, None) == {"batchItemFailures": []}
     found = search.search("u", [room], "溫度", 10, None)["results"]
     assert [r["message"]["content"] for r in found] == ["Line 3 回焊爐溫度異常", "設備溫度上升到85度"]
     mixed = search.search("u", [room], "line 3", 10, None)["results"]
