@@ -4,7 +4,7 @@ INSERT → ``message`` (or ``system`` for a persisted system event) and ``mentio
 mentioned; MODIFY → ``message_edited`` / ``message_deleted`` / ``reaction_added`` /
 ``reaction_removed``. The same records keep the incident-data series in step (a chart refreshed
 on the frame finds the reading); the search index is the stream's other consumer
-(``messaging.search.handle_batch``), so indexing never holds up or retries a delivery. Invoked
+(``messaging.search_index.handle_batch``), so indexing never holds up or retries a delivery. Invoked
 with batches whose rooms are handled in parallel (each room in order); failed records are
 reported back (partial batch response) so that the stream retries from them. Delivery is
 at-least-once: clients keep the highest ``version`` per message.
