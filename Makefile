@@ -77,6 +77,7 @@ bench: $(VENV)/.installed infrastructure/local/node_modules/.installed
 	$(PY) -m bench.escalation
 	$(PY) -m bench.reports
 	$(PY) -m bench.pdf_report
+	$(PY) -m bench.coldstart
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist infrastructure/local/node_modules out .pytest_cache .mypy_cache

@@ -15,81 +15,79 @@ import gc
 gc.disable()
 
 import os
+from importlib import import_module
 from typing import Any
 
 from chalice import Chalice, CORSConfig, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import tables
-from chalicelib.auth.routes import bp as auth_routes
-from chalicelib.catalog.routes import bp as catalog_routes
 from chalicelib.connections.delivery import fanout_queue_name
 from chalicelib.core.db import table_name
 from chalicelib.core.observability import middleware as observability_middleware
-from chalicelib.core.openapi import bp as openapi_routes
 from chalicelib.core.settings import load_settings
-from chalicelib.core.streams import process_stream_batch
-from chalicelib.exports.routes import bp as export_routes
-from chalicelib.files.routes import bp as file_routes
-from chalicelib.integrations.routes import bp as integration_routes
-from chalicelib.messaging import fanout
-from chalicelib.messaging import search_index as message_search_index
-from chalicelib.messaging.routes import bp as message_routes
-from chalicelib.notifications import channels as notification_channels
-from chalicelib.notifications.routes import bp as notification_routes
 from chalicelib.outbound.queue import queue_name as outbound_queue_name
-from chalicelib.plant.routes import bp as plant_routes
-from chalicelib.realtime import service as realtime
-from chalicelib.reports import rollup as report_rollup
-from chalicelib.reports.routes import bp as report_routes
-from chalicelib.response.routes import bp as response_routes
-from chalicelib.rooms import escalation
-from chalicelib.rooms import fanout as room_fanout
-from chalicelib.rooms.routes import bp as room_routes
-from chalicelib.webhooks import events as webhook_events
-from chalicelib.webhooks.routes import bp as webhook_routes
+
+# The REST API's blueprints, in registration order.
+ROUTE_MODULES = (
+    "chalicelib.auth.routes",
+    "chalicelib.rooms.routes",
+    "chalicelib.messaging.routes",
+    "chalicelib.files.routes",
+    "chalicelib.notifications.routes",
+    "chalicelib.plant.routes",
+    "chalicelib.response.routes",
+    "chalicelib.integrations.routes",
+    "chalicelib.webhooks.routes",
+    "chalicelib.catalog.routes",
+    "chalicelib.reports.routes",
+    "chalicelib.exports.routes",
+    "chalicelib.core.openapi",
+)
+
+# Each function imports only what it runs. Lambda names the running handler in ``_HANDLER``:
+# "app.app" is the REST API, the others are the functions below ("app.message_fanout", ...),
+# which import their domain module on their first event. Outside Lambda (the local gateway,
+# the tests, ``chalice package``) it is unset and every route is registered.
+SERVES_REST_API = os.environ.get("_HANDLER", "app.app") == "app.app"
 
 app = Chalice(app_name="incident-response")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.api.binary_types.append("application/pdf")  # the incident report (API Gateway returns it as bytes)
 
 _origin = os.environ.get("CORS_ALLOW_ORIGIN", "").strip()
-if _origin:
+if _origin and SERVES_REST_API:
     # The SPA (CloudFront) and the API (execute-api) are different origins on AWS.
     app.api.cors = CORSConfig(allow_origin=_origin, allow_headers=["Authorization", "Content-Type"],
                               max_age=600)
 
-app.register_blueprint(auth_routes)
-app.register_blueprint(room_routes)
-app.register_blueprint(message_routes)
-app.register_blueprint(file_routes)
-app.register_blueprint(notification_routes)
-app.register_blueprint(plant_routes)
-app.register_blueprint(response_routes)
-app.register_blueprint(integration_routes)
-app.register_blueprint(webhook_routes)
-app.register_blueprint(catalog_routes)
-app.register_blueprint(report_routes)
-app.register_blueprint(export_routes)
-app.register_blueprint(openapi_routes)
+if SERVES_REST_API:
+    for _module in ROUTE_MODULES:
+        app.register_blueprint(import_module(_module).bp)
 
 
 # ------------------------------------------------------------------------------ WebSocket
 @app.on_ws_connect()
 def ws_connect(event: WebsocketEvent) -> dict[str, int]:
     """``$connect``: a valid single-use ticket or HTTP 401."""
+    from chalicelib.realtime import service as realtime
+
     return realtime.connect(event.connection_id, event.to_dict().get("queryStringParameters"))
 
 
 @app.on_ws_message()
 def ws_message(event: WebsocketEvent) -> dict[str, Any]:
     """``$default``: every client frame (the last reply is the route response's body)."""
+    from chalicelib.realtime import service as realtime
+
     return realtime.handle_frame(event.connection_id, event.to_dict().get("body"))
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> dict[str, int]:
     """``$disconnect``."""
+    from chalicelib.realtime import service as realtime
+
     return realtime.disconnect(event.connection_id)
 
 
@@ -114,18 +112,24 @@ FANOUT_QUEUE_ARN = f"arn:aws:sqs:{_settings.region}:000000000000:{fanout_queue_n
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def message_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Messages table stream → every subscribed connection."""
+    from chalicelib.messaging import fanout
+
     return fanout.handle_batch(event.to_dict(), event.context)
 
 
 @app.on_dynamodb_record(stream_arn=MESSAGES_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def search_index(event: DynamoDBEvent) -> dict[str, Any]:
     """Messages table stream → the full-text index (the stream's second consumer)."""
+    from chalicelib.messaging import search_index as message_search_index
+
     return message_search_index.handle_batch(event.to_dict(), event.context)
 
 
 @app.on_dynamodb_record(stream_arn=MEMBERSHIPS_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Memberships stream → the affected user's connections (live room lists)."""
+    from chalicelib.rooms import fanout as room_fanout
+
     return room_fanout.handle_batch(event.to_dict(), event.context)
 
 
@@ -133,10 +137,15 @@ def membership_fanout(event: DynamoDBEvent) -> dict[str, Any]:
 def room_events(event: DynamoDBEvent) -> dict[str, Any]:
     """Rooms stream → the reports' daily rollup, and webhook deliveries (created, acknowledged,
     escalated, resolved) on the outbound queue. Both are idempotent, so a retried record is safe."""
+    from chalicelib.core.streams import process_stream_batch
+
     return process_stream_batch(event.to_dict(), event.context, _room_changed)
 
 
 def _room_changed(record: dict[str, Any]) -> None:
+    from chalicelib.reports import rollup as report_rollup
+    from chalicelib.webhooks import events as webhook_events
+
     report_rollup.handle_record(record)
     webhook_events.handle_record(record)
 
@@ -144,6 +153,8 @@ def _room_changed(record: dict[str, Any]) -> None:
 @app.on_dynamodb_record(stream_arn=NOTIFICATIONS_STREAM_ARN, batch_size=100, starting_position="LATEST")
 def notification_fanout(event: DynamoDBEvent) -> dict[str, Any]:
     """Notifications stream → queued e-mails and Web Pushes (each user's settings decide)."""
+    from chalicelib.notifications import channels as notification_channels
+
     return notification_channels.handle_batch(event.to_dict(), event.context)
 
 
@@ -171,6 +182,8 @@ def outbound_deliveries(event: SQSEvent) -> dict[str, Any]:
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="escalate")
 def escalate(event: CloudWatchEvent) -> dict[str, int]:
     """Every minute (EventBridge): fire the escalation steps that are due."""
+    from chalicelib.rooms import escalation
+
     return escalation.run_due()
 
 

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -51,6 +50,8 @@ def _client() -> Any:
         return _override
     client = getattr(_local, "client", None)
     if client is None:
+        import boto3  # on first use: the functions that never post do not import it
+
         client = boto3.session.Session().client(
             "apigatewaymanagementapi", endpoint_url=_endpoint(), region_name=get_settings().region,
             config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2},

@@ -87,7 +87,7 @@ def image(raw: dict[str, Any] | None) -> dict[str, Any] | None:
     """A record's ``NewImage`` / ``OldImage`` as plain Python (numbers as int or float); None if absent."""
     if not raw:
         return None
-    from boto3.dynamodb.types import TypeDeserializer  # boto3 is loaded by every function already
+    from boto3.dynamodb.types import TypeDeserializer  # on the first record (the stream functions only)
 
     deserializer = TypeDeserializer()
     return {name: _plain(deserializer.deserialize(value)) for name, value in raw.items()}

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -75,6 +74,8 @@ def _build(key: _ClientKey) -> Any:
     credentials: dict[str, str] = {}
     if key.access_key_id and key.secret_access_key:
         credentials = {"aws_access_key_id": key.access_key_id, "aws_secret_access_key": key.secret_access_key}
+    import boto3  # on first use: the functions that never touch the store do not import it
+
     with _LOCK:  # boto3 sessions are not thread-safe while building clients
         return boto3.session.Session().client("s3", endpoint_url=key.endpoint, config=config, **credentials)
 

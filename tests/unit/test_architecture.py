@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -36,6 +37,41 @@ def test_importing_the_app_leaves_the_heavy_libraries_for_their_first_use() -> N
     heavy = {"ldap3", "PIL", "jose", "cryptography", "fpdf", "fontTools", "segno", "pywebpush", "py_vapid",
              "http_ece", "aiohttp", "aws_lambda_powertools.utilities.batch", "smtplib", "chalicelib.notifications.email"}
     assert "app" in loaded and not heavy & loaded
+
+
+def _app_as(handler: str | None) -> dict[str, Any]:
+    """``import app`` in a fresh process as the Lambda running ``handler`` (``_HANDLER``)."""
+    code = """if True:
+        import json, sys
+        import app
+        print(json.dumps({"modules": sorted(sys.modules),
+                          "routes": sorted(f"{m} {p}" for p, r in app.app.routes.items() for m in r),
+                          "handlers": sorted(n for n in ("ws_connect", "ws_message", "ws_disconnect",
+                                                         "message_fanout", "search_index", "membership_fanout",
+                                                         "room_events", "notification_fanout", "fanout_chunks",
+                                                         "outbound_deliveries", "escalate") if hasattr(app, n))}))
+    """
+    env = {k: v for k, v in os.environ.items() if k != "_HANDLER"}
+    if handler is not None:
+        env["_HANDLER"] = handler
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return dict(json.loads(result.stdout))
+
+
+def test_each_lambda_imports_only_what_it_runs() -> None:
+    # Lambda names the running handler in _HANDLER: the REST API ("app.app") registers every route,
+    # the stream, queue, schedule and WebSocket functions none, and they load neither pydantic nor
+    # boto3 nor any route module at init (their domain module comes with their first event)
+    everything, rest = _app_as(None), _app_as("app.app")
+    assert rest["routes"] == everything["routes"] and len(rest["routes"]) > 60
+    assert "pydantic" in rest["modules"]
+    for handler in ("app.message_fanout", "app.ws_message", "app.escalate", "app.outbound_deliveries"):
+        function = _app_as(handler)
+        assert function["routes"] == [] and function["handlers"] == everything["handlers"], handler
+        loaded = set(function["modules"])
+        assert not loaded & {"pydantic", "boto3", "chalicelib.messaging.fanout", "chalicelib.realtime.service",
+                             "chalicelib.rooms.escalation"}, handler
+        assert not {m for m in loaded if m.endswith((".routes", ".schemas"))}, handler
 
 
 def test_importing_the_app_builds_no_request_schema_until_it_is_used() -> None:
