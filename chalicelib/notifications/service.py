@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
@@ -21,7 +21,9 @@ from chalicelib.core.db import transaction
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import logger
 from chalicelib.notifications.models import NotificationKeyModel, NotificationModel
-from chalicelib.notifications.schemas import ListNotifications
+
+if TYPE_CHECKING:  # the query's schema; the stream functions that notify do not load pydantic
+    from chalicelib.notifications.schemas import ListNotifications
 
 KINDS = ("mention", "escalation", "added_to_room", "room_acknowledged", "room_resolved")
 _NAMESPACE = uuid.UUID("6f1c2a4e-8d3b-4b7a-9c55-1e2f3a4b5c6d")

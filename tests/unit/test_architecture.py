@@ -17,12 +17,13 @@ from chalicelib.realtime.schemas import RoomFrame
 from tests.builders import Api, last_frame, message_frame, open_socket, send
 
 
-def test_the_message_fanout_does_not_import_room_use_cases_files_or_the_websocket_api() -> None:
+def test_the_message_fanout_does_not_import_room_use_cases_files_the_websocket_api_or_pydantic() -> None:
     code = "import json, sys; import chalicelib.messaging.fanout; print(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                            check=True).stdout))
     assert "chalicelib.messaging.fanout" in loaded
-    unwanted = {m for m in loaded if m in {"chalicelib.rooms.service", "chalicelib.rooms.members", "ldap3", "PIL"}
+    unwanted = {m for m in loaded if m in {"chalicelib.rooms.service", "chalicelib.rooms.members", "ldap3", "PIL",
+                                           "pydantic"}
                 or m.startswith(("chalicelib.files", "chalicelib.realtime"))}
     assert not unwanted
 
