@@ -21,7 +21,7 @@ from chalicelib.connections import service as connections
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import AccountLocked, InvalidCredentials, RateLimited, Unauthorized
-from chalicelib.core.observability import logger, metrics
+from chalicelib.core.observability import add_metric, logger
 from chalicelib.core.settings import Settings, get_settings
 from chalicelib.core.text import clean_name
 
@@ -55,12 +55,12 @@ def login(username: str, password: str, directory: LdapDirectory | None = None,
     if ip_key is not None:
         retry = _retry_after(ip_key, source)
         if retry:
-            metrics.add_metric(name="LoginSourceLimited", unit="Count", value=1)
+            add_metric("LoginSourceLimited", unit="Count", value=1)
             raise RateLimited("Too many failed logins from this address; try again later",
                               retry_after=retry).with_headers({"Retry-After": str(retry)})
     retry = _retry_after(key, account)
     if retry:
-        metrics.add_metric(name="LoginLockouts", unit="Count", value=1)
+        add_metric("LoginLockouts", unit="Count", value=1)
         raise AccountLocked(retry_after=retry)
     try:
         if not _possible_password(password):
@@ -70,11 +70,11 @@ def login(username: str, password: str, directory: LdapDirectory | None = None,
         _record_failure(key, account)
         if ip_key is not None:
             _record_failure(ip_key, source)
-        metrics.add_metric(name="LoginFailures", unit="Count", value=1)
+        add_metric("LoginFailures", unit="Count", value=1)
         raise
     _clear_failures(key)
     user = _upsert_user(person, settings)
-    metrics.add_metric(name="Logins", unit="Count", value=1)
+    add_metric("Logins", unit="Count", value=1)
     logger.info("login succeeded", extra={"user_id": user.user_id})
     return _open_session(user, settings)
 

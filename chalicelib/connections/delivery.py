@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.connections import sender
 from chalicelib.connections.service import forget_connection, room_connection_ids, user_connection_ids
 from chalicelib.core import sqs
-from chalicelib.core.observability import metrics
+from chalicelib.core.observability import add_metric
 from chalicelib.core.settings import Settings, get_settings
 
 
@@ -57,10 +57,10 @@ def _deliver(connection_ids: list[str], frame: dict[str, Any]) -> list[str]:
     gone, failed = sender.post_many(connection_ids, frame)
     for connection_id in gone:
         forget_connection(connection_id)
-    metrics.add_metric(name="FanoutDeliveries", unit="Count", value=len(connection_ids) - len(failed) - len(gone))
-    metrics.add_metric(name="FanoutDurationMs", unit="Milliseconds", value=(time.perf_counter() - started) * 1000)
+    add_metric("FanoutDeliveries", unit="Count", value=len(connection_ids) - len(failed) - len(gone))
+    add_metric("FanoutDurationMs", unit="Milliseconds", value=(time.perf_counter() - started) * 1000)
     if failed:
-        metrics.add_metric(name="FanoutFailures", unit="Count", value=len(failed))
+        add_metric("FanoutFailures", unit="Count", value=len(failed))
         raise DeliveryFailed(f"{len(failed)} connection(s) failed")
     return gone
 
@@ -75,7 +75,7 @@ def deliver_to_room(room_id: str, frame: dict[str, Any], subscribers: RoomSubscr
         for start in range(size, len(ids), size):
             sqs.send(settings.fanout_queue_url, {"room_id": room_id, "frame": frame,
                                                  "connection_ids": ids[start:start + size]})
-        metrics.add_metric(name="FanoutChunksQueued", unit="Count", value=(len(ids) - 1) // size)
+        add_metric("FanoutChunksQueued", unit="Count", value=(len(ids) - 1) // size)
         ids = ids[:size]
     gone = _deliver(ids, frame)
     if subscribers is not None:

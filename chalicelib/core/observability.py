@@ -26,7 +26,17 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Inci
 _cold_start = True
 
 
-_flush_lock = threading.Lock()
+_metrics_lock = threading.Lock()
+
+
+def add_metric(name: str, unit: str, value: float) -> None:
+    """Add an EMF metric to this invocation's set (flushed by :func:`middleware`).
+
+    Under the same lock as the flush: where invocations share a process (the local gateway runs
+    them on threads; a Lambda container runs one at a time) a metric added during another
+    invocation's flush would change the set while it is serialised."""
+    with _metrics_lock:
+        metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def flush_metrics() -> None:
@@ -34,9 +44,8 @@ def flush_metrics() -> None:
 
     Never raises: a metric that cannot be written must not fail the invocation that added it
     (its response — a message's ``ack`` — would be lost). The lock makes "anything to flush?"
-    and the flush one step where invocations share a process (the local gateway runs them on
-    threads; on Lambda a container runs one at a time)."""
-    with _flush_lock:
+    and the flush one step, and no :func:`add_metric` runs during it."""
+    with _metrics_lock:
         try:
             if metrics.metric_set:
                 metrics.flush_metrics()

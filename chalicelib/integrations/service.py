@@ -30,7 +30,7 @@ from chalicelib.catalog import service as catalog
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationFailed
-from chalicelib.core.observability import logger, metrics
+from chalicelib.core.observability import add_metric, logger
 from chalicelib.core.text import BIDI_CONTROLS
 from chalicelib.integrations import keys
 from chalicelib.integrations.models import OpenIncidentModel
@@ -74,9 +74,9 @@ def raise_event(key: keys.IntegrationKey, body: MachineEvent) -> dict[str, Any]:
     if joined is not None and clock.now() - clock.parse_iso(joined.last_activity_at) > ACTIVITY_EVERY:
         rooms.touch_room(room_id, actor=key.sender_id)  # members' lists sort by last activity
     keys.mark_used(key)
-    metrics.add_metric(name="MachineEvents", unit="Count", value=1)
+    add_metric("MachineEvents", unit="Count", value=1)
     if created:
-        metrics.add_metric(name="MachineRoomsOpened", unit="Count", value=1)
+        add_metric("MachineRoomsOpened", unit="Count", value=1)
     return {"room_id": room_id, "created": created}
 
 

@@ -22,7 +22,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.core import clock
 from chalicelib.core.db import condition_failed
 from chalicelib.core.errors import Conflict
-from chalicelib.core.observability import logger, metrics
+from chalicelib.core.observability import add_metric, logger
 from chalicelib.notifications import service as notifications
 from chalicelib.response import service as response
 from chalicelib.rooms import members, schemas, service, timers
@@ -61,7 +61,7 @@ def acknowledge(room_id: str, principal: Principal) -> dict[str, Any]:
     append_system_event(room_id, "room_acknowledged", principal.user_id, time_to_acknowledge_s=elapsed)
     service.notify_owners(room, "room_acknowledged", principal.user_id,
                           f"{principal.display_name} 已接手 acknowledged: {room.title}", key=f"ack:{room_id}")
-    metrics.add_metric(name="RoomsAcknowledged", unit="Count", value=1)
+    add_metric("RoomsAcknowledged", unit="Count", value=1)
     return service.room_view(room, access.role or access.effective)
 
 
@@ -85,7 +85,7 @@ def run_due(now: float | None = None) -> dict[str, int]:
         except Exception:  # noqa: BLE001 - one broken room must not stop the others; it is retried next run
             logger.exception("escalation step failed", extra={"room_id": room_id})
     if fired:
-        metrics.add_metric(name="EscalationsFired", unit="Count", value=fired)
+        add_metric("EscalationsFired", unit="Count", value=fired)
     return {"fired": fired, "skipped": skipped}
 
 

@@ -30,7 +30,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from chalicelib.core import clock
 from chalicelib.core.db import transaction
 from chalicelib.core.errors import Conflict
-from chalicelib.core.observability import metrics
+from chalicelib.core.observability import add_metric
 from chalicelib.timeline.models import ClientIdModel, MessageModel
 
 
@@ -170,6 +170,6 @@ def store_message(sender_id: str, body: NewEntry, mentions: list[str]) -> dict[s
                 _backoff(attempt)
             continue
         _remember(body.room_id, seq)
-        metrics.add_metric(name="MessagesSent", unit="Count", value=1)
+        add_metric("MessagesSent", unit="Count", value=1)
         return _ack(body.client_id, message.message_id, seq, now)
     raise Conflict("The room is too busy; try again")
