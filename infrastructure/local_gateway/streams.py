@@ -181,6 +181,7 @@ class _Shard:
     trimmed: bool = False  # the checkpoint fell behind the trim horizon: read from there
     buffer: deque[_Pending] = field(default_factory=deque)
     read_done: bool = False  # the shard is closed and read to its end
+    drained: bool = True  # the last read returned less than READ_LIMIT: nothing more was there
     next_read: float = 0.0
     attempts: int = 0  # failed invocations of the batch at the head of the buffer
     retry_at: float = 0.0
@@ -284,7 +285,7 @@ class StreamPoller(threading.Thread):
         last_housekeeping = time.monotonic()
         while not self.stopping.is_set():
             now = time.monotonic()
-            got = False
+            got = more = False
             try:
                 if self.stream_arn is None or now - last_discovery >= DISCOVER_EVERY:
                     last_discovery = now
@@ -292,8 +293,9 @@ class StreamPoller(threading.Thread):
                 for shard in list(self.shards.values()):
                     if self.stopping.is_set():
                         break
-                    if self._readable(shard, time.monotonic()):
-                        got |= self._read(shard)
+                    if self._readable(shard, time.monotonic()) and self._read(shard):
+                        got = True
+                        more |= not shard.drained
                 if self.housekeeping and now - last_housekeeping > 30:
                     last_housekeeping = now
                     self.housekeeping()
@@ -301,8 +303,11 @@ class StreamPoller(threading.Thread):
                 self._warn(f"stream reader error: {exc}")
                 self.stopping.wait(ERROR_BACKOFF)
             if got:
-                self._arrived.set()  # and read again at once: a burst is drained without the pause
-            else:
+                self._arrived.set()
+            if not more:
+                # Read to the end: the next write's nudge (or the poll interval) wakes the reader. A
+                # full read (a burst beyond READ_LIMIT) is followed at once, without the pause; a
+                # read right after one that emptied the shard would return nothing.
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()
 
@@ -431,8 +436,9 @@ class StreamPoller(threading.Thread):
             self.last_error = ""
         seen = time.time()
         # never the same record twice (a re-read after a trimmed or reset iterator)
-        fresh = [r for r in resp.get("Records") or []
-                 if _seq(r.get("dynamodb", {}).get("SequenceNumber")) > shard.floor]
+        records = resp.get("Records") or []
+        shard.drained = len(records) < READ_LIMIT
+        fresh = [r for r in records if _seq(r.get("dynamodb", {}).get("SequenceNumber")) > shard.floor]
         for record in fresh:
             shard.buffer.append(_Pending(self.lambda_record(record), seen))
         if fresh:

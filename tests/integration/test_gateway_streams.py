@@ -316,3 +316,36 @@ def test_a_pynamodb_write_is_read_at_once_not_at_the_next_poll(moto_endpoint: st
     finally:
         poller.stop()
     assert handler.batches == [["nudged"]]
+
+
+def test_a_reader_follows_a_full_read_at_once_and_waits_after_one_that_emptied_the_shard(
+        moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as Lambda's poller: a read that came back full is followed at once; one that emptied the shard
+    # is not followed by a read that would find nothing — the next write's nudge wakes the reader
+    monkeypatch.setattr(streams, "READ_LIMIT", 2)
+    handler = Recorder()
+    poller = StreamPoller(handler, "fanout", PLACEHOLDER, 10, moto_endpoint, "us-east-1", poll_interval=30.0,
+                          start_existing="LATEST")
+    reads: list[int] = []
+    poller.start()
+    try:
+        wait_until_reading(poller)
+        time.sleep(0.2)  # waiting out the 30 s poll interval now
+        get_records = poller._streams.get_records
+
+        def counted(**kwargs: Any) -> Any:
+            response = get_records(**kwargs)
+            reads.append(len(response.get("Records") or []))
+            return response
+
+        monkeypatch.setattr(poller._streams, "get_records", counted)
+        put(moto_endpoint, "a", "b", "c")
+        streams.nudge({TABLE})
+        deadline = time.monotonic() + 5
+        while sum(len(b) for b in handler.batches) < 3:
+            assert time.monotonic() < deadline, "the three records were not read within 5 s"
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        poller.stop()
+    assert reads == [2, 1]  # full, then the rest; no third read of an empty shard
