@@ -7,7 +7,9 @@ concurrent writer that loses the race retries with the next number. A container 
 last number it wrote or read per room and tries the next one without the Query (a chat's steady
 case: one write per message); when another writer got there first the condition fails and the
 number is read again. Messages are never removed, so a remembered number is never ahead of the
-room. So numbers are contiguous
+room. Where one process runs invocations side by side (the local gateway's threads; a Lambda
+container runs one at a time), its writers of one room take turns per attempt, so they do not
+lose races to each other. So numbers are contiguous
 (no gaps), and a number becomes visible only after every smaller one — a client resuming
 "after N" never skips a message that was still being written. A resent ``client_id`` fails the
 transaction's condition on its record and gets the original ``ack`` (durably, hours later too)
@@ -23,6 +25,7 @@ import random
 import threading
 import time
 from typing import Any, Protocol
+from weakref import WeakValueDictionary
 
 from cachetools import LRUCache
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
@@ -70,6 +73,19 @@ _LAST: LRUCache[str, int] = LRUCache(maxsize=10_000)  # room → last sequence n
 _LAST_LOCK = threading.Lock()
 
 
+_ROOM_TURNS: WeakValueDictionary[str, threading.Lock] = WeakValueDictionary()  # kept while someone holds it
+
+
+def _turn(room_id: str) -> threading.Lock:
+    """The room's writers in this process take turns: guess, write, remember (the condition on
+    the number keeps the order across processes; this only spares lost races inside one)."""
+    with _LAST_LOCK:
+        lock = _ROOM_TURNS.get(room_id)
+        if lock is None:
+            lock = _ROOM_TURNS[room_id] = threading.Lock()
+        return lock
+
+
 def _next_sequence(room_id: str) -> tuple[int, bool]:
     """``(number to try, whether it is a guess from memory)``."""
     with _LAST_LOCK:
@@ -101,17 +117,18 @@ def _backoff(attempt: int) -> None:
 def _put_next(room_id: str, build: Any) -> MessageModel:
     """Write ``build(seq)`` at the next free sequence number (retrying lost races)."""
     for attempt in range(MAX_ATTEMPTS):
-        seq, guessed = _next_sequence(room_id)
-        record: MessageModel = build(seq)
-        try:
-            record.save(condition=MessageModel.sequence_number.does_not_exist())
-        except PutError:
-            _remember(room_id, None)
-            if not guessed:
-                _backoff(attempt)
-            continue
-        _remember(room_id, seq)
-        return record
+        with _turn(room_id):
+            seq, guessed = _next_sequence(room_id)
+            record: MessageModel = build(seq)
+            try:
+                record.save(condition=MessageModel.sequence_number.does_not_exist())
+            except PutError:
+                _remember(room_id, None)
+            else:
+                _remember(room_id, seq)
+                return record
+        if not guessed:
+            _backoff(attempt)
     raise Conflict("The room is too busy; try again")
 
 
@@ -147,29 +164,33 @@ def store_message(sender_id: str, body: NewEntry, mentions: list[str]) -> dict[s
     ``file_id``); ``mentions`` are already limited to members other than the sender."""
     key = f"{sender_id}#{body.client_id.lower()}"
     for attempt in range(MAX_ATTEMPTS):
-        seq, guessed = _next_sequence(body.room_id)
-        now = clock.iso()
-        message = MessageModel(
-            body.room_id, seq, client_id=body.client_id, sender_id=sender_id, message_type=body.message_type,
-            content=body.content, mentions=mentions, file_id=body.file_id, created_at=now,
-        )
-        marker = ClientIdModel(body.room_id, key, message_id=message.message_id, sequence_number=seq,
-                               created_at=now)
-        try:
-            with transaction() as tx:
-                tx.save(message, condition=MessageModel.sequence_number.does_not_exist())
-                tx.save(marker, condition=ClientIdModel.client_key.does_not_exist())
-        except TransactWriteError as exc:
-            reasons = [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-                earlier = _previous(body.room_id, key)  # a resend: the original ack
-                if earlier is not None:
-                    return _ack(body.client_id, earlier.message_id, int(earlier.sequence_number), earlier.created_at)
+        with _turn(body.room_id):
+            seq, guessed = _next_sequence(body.room_id)
+            now = clock.iso()
+            message = MessageModel(
+                body.room_id, seq, client_id=body.client_id, sender_id=sender_id, message_type=body.message_type,
+                content=body.content, mentions=mentions, file_id=body.file_id, created_at=now,
+            )
+            marker = ClientIdModel(body.room_id, key, message_id=message.message_id, sequence_number=seq,
+                                   created_at=now)
+            try:
+                with transaction() as tx:
+                    tx.save(message, condition=MessageModel.sequence_number.does_not_exist())
+                    tx.save(marker, condition=ClientIdModel.client_key.does_not_exist())
+            except TransactWriteError as exc:
+                reasons = [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
+                resent = len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed"
+                if not resent:
+                    _remember(body.room_id, None)  # another writer took the number
+            else:
+                _remember(body.room_id, seq)
+                add_metric("MessagesSent", unit="Count", value=1)
+                return _ack(body.client_id, message.message_id, seq, now)
+        if resent:
+            earlier = _previous(body.room_id, key)  # a resend: the original ack
+            if earlier is not None:
+                return _ack(body.client_id, earlier.message_id, int(earlier.sequence_number), earlier.created_at)
             _remember(body.room_id, None)
-            if not guessed:
-                _backoff(attempt)
-            continue
-        _remember(body.room_id, seq)
-        add_metric("MessagesSent", unit="Count", value=1)
-        return _ack(body.client_id, message.message_id, seq, now)
+        if not guessed:
+            _backoff(attempt)
     raise Conflict("The room is too busy; try again")

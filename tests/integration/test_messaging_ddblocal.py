@@ -11,12 +11,26 @@ import pytest
 from chalicelib.core import clock
 from chalicelib.messaging import service
 from chalicelib.messaging.schemas import NewMessage
+from chalicelib.timeline import service as timeline
 from chalicelib.timeline.models import MessageModel
 
 pytestmark = pytest.mark.integration
 
 
-def test_concurrent_senders_get_contiguous_increasing_numbers(on_dynamodb_local: str) -> None:
+@pytest.mark.parametrize("writers", ["threads of one process", "separate containers"])
+def test_concurrent_senders_get_contiguous_increasing_numbers(on_dynamodb_local: str, writers: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if writers == "separate containers":  # no turns between them: they race on the number's condition
+        monkeypatch.setattr(timeline, "_turn", lambda room_id: threading.Lock())
+    lost: list[str] = []
+    remember = timeline._remember
+
+    def counting(room_id: str, seq: int | None) -> None:
+        if seq is None:
+            lost.append(room_id)  # a write that lost the race for its number
+        remember(room_id, seq)
+
+    monkeypatch.setattr(timeline, "_remember", counting)
     room = clock.new_id()
     acks: list[dict[str, Any]] = []
     errors: list[BaseException] = []
@@ -46,6 +60,8 @@ def test_concurrent_senders_get_contiguous_increasing_numbers(on_dynamodb_local:
     for n in range(10):
         mine = [m.content for m in stored if m.sender_id == f"user{n}@panjit.com.tw"]
         assert mine == [f"sender {n} #{i}" for i in range(6)]
+    if writers == "threads of one process":  # they take turns per room, so none loses a race to another
+        assert lost == []
 
 
 def test_concurrent_resends_of_one_client_id_create_one_message(on_dynamodb_local: str) -> None:
