@@ -1,6 +1,7 @@
 """The real-time path beside a seed-shaped baseline: same client, same run, one table.
 
-    .venv/bin/python -m bench.realtime [--subs 10,100,1000] [--messages 40] [--seconds 10] [--skip-baseline]
+    .venv/bin/python -m bench.realtime [--subs 10,100,1000] [--messages 40] [--seconds 10] [--warmup 30]
+                                      [--skip-baseline]
 
 Two servers, driven by the same asyncio client in this process:
 
@@ -26,6 +27,11 @@ Measured for both:
   (the next after its ack, rooms in turn) for ``--seconds``; msgs/s = acked messages / the time
   until the last of them was delivered to all its room's subscribers (or the send window when
   that is longer); ``delivered/expected`` = deliveries to the rooms' subscribers.
+
+Both servers are first warmed up with ``--warmup`` seconds of the 8-sender load (printed, not in
+the table): DynamoDB Local is a JVM that JIT-compiles its request path for about its first
+minute (its compiler threads took ~¼ of the machine then), which a ``make dev`` that has been
+running has long done; ``--warmup 0`` measures the fresh stack.
 
 The bench drives 1,000 connections and 8 back-to-back senders from the seven demo users, so the
 gateway runs with the per-user abuse limits out of the way (``MAX_CONNECTIONS_PER_USER``,
@@ -382,8 +388,17 @@ async def throughput(target: Any, seconds: float) -> dict[str, Any]:
             "notes": _notes(inbox, senders)}
 
 
-async def measure(target: Any, subs: list[int], messages: int, seconds: float) -> dict[str, Any]:
+async def measure(target: Any, subs: list[int], messages: int, seconds: float, warmup: float = 0) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    if warmup > 0:
+        began = time.monotonic()
+        try:
+            result = await throughput(target, warmup)
+        except Exception as exc:  # noqa: BLE001
+            result = _failure(exc, began)
+        results["warmup"] = result
+        _progress(target.name, f"warm-up ({warmup:.0f} s of {SENDERS} senders, not in the table)", result)
+        await asyncio.to_thread(target.settle)
     for count in subs:
         began = time.monotonic()
         try:
@@ -472,6 +487,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--warmup", type=float, default=30.0,
+                        help="seconds of the 8-sender load before the measured phases (0: none)")
     parser.add_argument("--serve-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_baseline:
@@ -485,7 +502,7 @@ def main() -> None:
         process, url = start_baseline()
         try:
             print("baseline (one process, SQLite, in-memory broadcast):", flush=True)
-            base_results = asyncio.run(measure(Baseline(url), subs, args.messages, args.seconds))
+            base_results = asyncio.run(measure(Baseline(url), subs, args.messages, args.seconds, args.warmup))
         finally:
             process.terminate()
             process.wait(10)
@@ -500,7 +517,7 @@ def main() -> None:
                          data_dir=Path(data), table_prefix="benchrt", env=GATEWAY_ENV) as gw:
             print("project (DynamoDB Local + local gateway):", flush=True)
             project = Project(gw.url, gw.ws_url, gw.dynamodb_endpoint, gw.table_prefix)
-            proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds))
+            proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds, args.warmup))
             fanout = next((s for s in project.info().get("streams", []) if s.get("function") == "message_fanout"), {})
             log = gw.output()
     if any("error" in r or "closed early" in r.get("notes", "") for r in proj_results.values()) or "Traceback" in log:
