@@ -107,10 +107,14 @@ def correlation_keys(event: Any) -> dict[str, Any]:
 
 
 def middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
-    """Chalice middleware for ``'all'`` event types: correlation ids in, metrics out."""
-    logger.clear_state()
+    """Chalice middleware for ``'all'`` event types: correlation ids in, metrics out.
+
+    The ids are the invocation thread's own keys (powertools' thread-safe keys): where
+    invocations share a process (the local gateway's threads) one's ids never land on another's
+    log lines; on Lambda a container runs one invocation at a time and it is the same."""
+    logger.thread_safe_clear_keys()
     try:
-        logger.append_keys(**correlation_keys(event))
+        logger.thread_safe_append_keys(**correlation_keys(event))
     except Exception:  # noqa: BLE001 - observability must never break a request
         pass
     started = time.perf_counter()
@@ -121,4 +125,4 @@ def middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
             logger.debug("invocation handled", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 1)})
             flush_metrics()
         finally:
-            logger.clear_state()
+            logger.thread_safe_clear_keys()

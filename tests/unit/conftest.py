@@ -5,12 +5,15 @@ Plain helpers (no fixtures) are in ``tests/builders.py``."""
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from moto import mock_aws
 
+from chalicelib.core.observability import logger as service_logger
 from tests.builders import Api, Files, Outbox, StreamPump
 from tests.conftest import DEV_DIRECTORY
 
@@ -105,3 +108,18 @@ def outbox(aws: None, monkeypatch: pytest.MonkeyPatch) -> Outbox:
     box = Outbox(monkeypatch)
     monkeypatch.setattr("chalicelib.outbound.queue.send", box.send)
     return box
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """The powertools logger's formatted JSON lines, at DEBUG."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(service_logger.registered_formatter)
+    inner = service_logger._logger
+    previous = inner.level
+    inner.addHandler(handler)
+    inner.setLevel(logging.DEBUG)
+    yield stream
+    inner.removeHandler(handler)
+    inner.setLevel(previous)

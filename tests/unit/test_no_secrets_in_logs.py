@@ -14,7 +14,6 @@ import io
 import json
 import logging
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,21 +22,6 @@ import app as app_module
 from chalicelib.core.observability import logger as service_logger
 from chalicelib.timeline.models import MessageModel
 from tests.builders import PASSWORD, Api, bearer, connect, post_json, send, stream_record
-
-
-@pytest.fixture
-def captured_logs() -> Iterator[io.StringIO]:
-    """The powertools logger's formatted JSON lines, at DEBUG."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(service_logger.registered_formatter)
-    inner = service_logger._logger
-    previous = inner.level
-    inner.addHandler(handler)
-    inner.setLevel(logging.DEBUG)
-    yield stream
-    inner.removeHandler(handler)
-    inner.setLevel(previous)
 
 
 def test_a_whole_session_logs_no_secret(client: Any, management_api: Any, captured_logs: io.StringIO,

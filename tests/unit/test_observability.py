@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from typing import Any
@@ -12,7 +13,8 @@ from chalicelib.core import observability
 from tests.builders import Api, message_frame, open_socket, send
 
 
-def test_concurrent_invocations_flush_their_metrics_without_failing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_concurrent_invocations_flush_their_metrics_without_failing(capsys: pytest.CaptureFixture[str],
+                                                                   captured_logs: io.StringIO) -> None:
     # the local gateway runs invocations on threads of one process: "anything to flush?" and the
     # flush must not interleave (powertools raises on an empty flush), and a metric added while
     # another invocation flushes must not change the set being serialised ("dictionary changed
@@ -53,7 +55,7 @@ def test_concurrent_invocations_flush_their_metrics_without_failing(capsys: pyte
     lines = [json.loads(line) for line in out.splitlines() if '"_aws"' in line]
     # every metric written once: none dropped with a failed flush, none twice
     assert sum(len(v) for line in lines for k, v in line.items() if k.startswith("Metric")) == 4 * 1000
-    assert "metrics not flushed" not in out
+    assert "metrics not flushed" not in captured_logs.getvalue()
 
 
 def test_a_failing_metrics_flush_does_not_lose_the_ack(api: Api, room: str, management_api: Any,
@@ -65,3 +67,41 @@ def test_a_failing_metrics_flush_does_not_lose_the_ack(api: Api, room: str, mana
     open_socket(api, "editor", "e")
     answer = send("e", json.dumps(message_frame(room, "溫度 85 度")))
     assert answer["statusCode"] == 200 and json.loads(answer["body"])["type"] == "ack"
+
+
+def test_concurrent_invocations_log_their_own_correlation_ids(captured_logs: io.StringIO) -> None:
+    # the gateway runs invocations on threads of one process: each log line carries the ids of the
+    # invocation that wrote it, never those of one running beside it
+    both_inside = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    class Event:
+        def __init__(self, connection_id: str) -> None:
+            self.connection_id = connection_id
+            self.context = {"requestId": f"req-{connection_id}", "routeKey": "$default"}
+
+    def handler(event: Event) -> dict[str, int]:
+        both_inside.wait()  # the other invocation has put its keys on by now
+        observability.logger.info("inside", extra={"who": event.connection_id})
+        both_inside.wait()
+        return {"statusCode": 200}
+
+    def invocation(connection_id: str) -> None:
+        try:
+            observability.middleware(Event(connection_id), handler)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=invocation, args=(c,)) for c in ("conn-a", "conn-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    lines = [json.loads(line) for line in captured_logs.getvalue().splitlines() if '"inside"' in line]
+    assert sorted(line["who"] for line in lines) == ["conn-a", "conn-b"]
+    for line in lines:
+        assert line["connection_id"] == line["who"] and line["request_id"] == f"req-{line['who']}"
+    observability.logger.info("after")  # and nothing is left on the logger afterwards
+    after = [json.loads(line) for line in captured_logs.getvalue().splitlines() if '"after"' in line]
+    assert after and "connection_id" not in after[0]
