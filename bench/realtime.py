@@ -164,7 +164,7 @@ class Project:
         self.base, self.ws_url = base, ws_url
         self.dynamodb = boto3.client("dynamodb", endpoint_url=dynamodb_endpoint, region_name="us-east-1",
                                      aws_access_key_id="local", aws_secret_access_key="local")
-        self.registry = [f"{table_prefix}-connections", f"{table_prefix}-subscriptions"]
+        self.registry = [f"{table_prefix}-connections", f"{table_prefix}-subscriptions", f"{table_prefix}-presence"]
         self.owner = self.login(OWNER)
         self.tokens = [self.login(user) for user in SUBSCRIBERS]
 

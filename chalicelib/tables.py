@@ -14,7 +14,7 @@ from pynamodb.models import Model
 
 from chalicelib.auth.models import LoginFailureModel, RefreshTokenModel, SessionModel, UserModel, WsTicketModel
 from chalicelib.catalog.models import EventCatalogModel
-from chalicelib.connections.models import ConnectionModel, SubscriptionModel
+from chalicelib.connections.models import ConnectionModel, PresenceModel, SubscriptionModel
 from chalicelib.core import db
 from chalicelib.core.settings import Settings
 from chalicelib.files.models import FileModel
@@ -38,7 +38,7 @@ MODELS: tuple[type[Model], ...] = (
     # auth
     UserModel, SessionModel, RefreshTokenModel, LoginFailureModel, WsTicketModel,
     # connections
-    ConnectionModel, SubscriptionModel,
+    ConnectionModel, SubscriptionModel, PresenceModel,
     # timeline
     MessageModel, ClientIdModel,
     # notifications, the response loop

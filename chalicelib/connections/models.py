@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -59,3 +59,19 @@ class SubscriptionModel(Model):
     subscribed_at = UnicodeAttribute()
     expires_at = TTLAttribute()
     by_connection = SubscriptionsByConnectionIndex()
+
+
+@register
+class PresenceModel(Model):
+    """Who is online in a room: one item per (room, user) holding the user's subscribed
+    connections, kept beside the subscriptions. "Is this user already online here?" is one
+    conditional update and the online list a Query of the room's users — not a Query of every
+    connection in the room on every subscribe and unsubscribe."""
+
+    class Meta:
+        table_name = "presence"
+
+    room_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    connection_ids = UnicodeSetAttribute(null=True)  # DynamoDB drops an emptied set
+    expires_at = TTLAttribute()  # as the subscriptions': a connection that never said goodbye

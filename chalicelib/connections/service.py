@@ -1,6 +1,6 @@
 """The connection registry: open connections, their room subscriptions, and leaving.
 
-Owns the connections and subscriptions tables; everyone else calls these functions.
+Owns the connections, subscriptions and presence tables; everyone else calls these functions.
 """
 
 from __future__ import annotations
@@ -54,24 +54,22 @@ def forget_known() -> None:
         _KNOWN.clear()
 
 
-def subscribe(connection_id: str, user_id: str, room_id: str) -> list[SubscriptionModel]:
-    """Subscribe a connection to a room; a user's first tab in the room is announced.
+def subscribe(connection_id: str, user_id: str, room_id: str) -> list[str]:
+    """Subscribe a connection to a room; a user's first connection in the room is announced.
 
-    Returns the room's subscriptions after the change."""
-    existing = presence.subscribers(room_id)
-    already_online = any(s.user_id == user_id for s in existing)
-    others = [s for s in existing if s.connection_id != connection_id]
-    mine = SubscriptionModel(room_id, connection_id, user_id=user_id, subscribed_at=clock.iso(),
-                             expires_at=clock.expires_in(get_settings().connection_ttl))
-    mine.save()
-    subs = [*others, mine]
-    if not already_online:
-        presence.announce(room_id, user_id, "user_joined", subs, exclude_connection=connection_id)
-    return subs
+    Returns the room's online users after the change."""
+    expires_at = clock.expires_in(get_settings().connection_ttl)
+    SubscriptionModel(room_id, connection_id, user_id=user_id, subscribed_at=clock.iso(),
+                      expires_at=expires_at).save()
+    first = presence.arrive(room_id, user_id, connection_id, expires_at)
+    online = presence.online_users(room_id)
+    if first:
+        presence.announce(room_id, user_id, "user_joined", online, exclude_connection=connection_id)
+    return online
 
 
 def unsubscribe(room_id: str, connection_id: str) -> list[str]:
-    """End one subscription; a user's last tab leaving the room is announced.
+    """End one subscription; a user's last connection leaving the room is announced.
 
     Returns the connection ids found gone while announcing (to be forgotten)."""
     try:
@@ -79,10 +77,9 @@ def unsubscribe(room_id: str, connection_id: str) -> list[str]:
     except DoesNotExist:
         return []
     sub.delete()
-    remaining = presence.subscribers(room_id)
-    if any(s.user_id == sub.user_id for s in remaining):
+    if not presence.leave(room_id, sub.user_id, connection_id):
         return []
-    return presence.announce(room_id, sub.user_id, "user_left", remaining)
+    return presence.announce(room_id, sub.user_id, "user_left", presence.online_users(room_id))
 
 
 def forget_connection(connection_id: str) -> None:
@@ -123,11 +120,12 @@ def drop_user_from_room(room_id: str, user_id: str) -> None:
     """End every subscription of the user's connections to the room (removed from the room)."""
     for connection in ConnectionModel.by_user.query(user_id):
         SubscriptionModel(room_id, connection.connection_id).delete()  # absent: not an error
+    presence.forget(room_id, user_id)
 
 
 def online_users(room_id: str) -> set[str]:
     """Users with at least one connection subscribed to the room."""
-    return {s.user_id for s in presence.subscribers(room_id)}
+    return set(presence.online_users(room_id))
 
 
 def user_connection_ids(user_id: str) -> list[str]:

@@ -79,7 +79,7 @@ def ping(call: FrameCall[PingFrame]) -> list[Reply]:
 def subscribe(call: FrameCall[SubscribeFrame]) -> list[Reply]:
     """Members only; subscription first, then the replay (so nothing falls in between)."""
     frame = call.frame
-    subs = connections.subscribe(call.connection_id, call.principal.user_id, frame.room_id)
+    online = connections.subscribe(call.connection_id, call.principal.user_id, frame.room_id)
     server_time = clock.iso()
     replayed: list[Reply] = []
     truncated = False
@@ -87,7 +87,7 @@ def subscribe(call: FrameCall[SubscribeFrame]) -> list[Reply]:
         since = clock.iso(clock.parse_iso(frame.changed_since) - CHANGE_MARGIN) if frame.changed_since else None
         views, truncated = messaging.replay(frame.room_id, frame.last_seq, since)
         replayed = [{"type": "message", "message": v, "replay": True} for v in views]
-    subscribed = {"type": "subscribed", "room_id": frame.room_id, "online": presence.online_users(subs),
+    subscribed = {"type": "subscribed", "room_id": frame.room_id, "online": online,
                   "last_seq": last_sequence(frame.room_id), "server_time": server_time, "has_more": truncated}
     return [subscribed, *replayed]
 

@@ -8,7 +8,8 @@ from typing import Any
 
 # Tables whose loss costs nothing but a re-login / reconnect; every other table is retained
 # when the stack is deleted (and protected from deletion in prod).
-EPHEMERAL_TABLES = {"sessions", "refresh-tokens", "login-failures", "ws-tickets", "connections", "subscriptions"}
+EPHEMERAL_TABLES = {"sessions", "refresh-tokens", "login-failures", "ws-tickets", "connections", "subscriptions",
+                    "presence"}
 
 def resource_name(logical: str) -> str:
     """``refresh-tokens`` → ``RefreshTokensTable``."""

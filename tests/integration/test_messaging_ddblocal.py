@@ -143,3 +143,41 @@ def test_a_text_message_costs_four_write_units_and_no_read(on_dynamodb_local: st
             service.send_message("chen.editor@panjit.com.tw", body, set())
     assert meter.write == 5 * 4 and meter.read == 0
     assert dict(meter.calls) == {"TransactWriteItems": 5}
+
+
+def test_concurrent_tabs_of_one_user_join_and_leave_once(on_dynamodb_local: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # presence is one item per (room, user): of eight tabs subscribing at once exactly one is the
+    # user's first, and of eight leaving at once exactly one is the last
+    from chalicelib.connections import presence
+    from chalicelib.connections import service as connections
+    from chalicelib.connections.models import PresenceModel
+
+    room, user = clock.new_id(), "chen.editor@panjit.com.tw"
+    announced: list[tuple[str, str, list[str]]] = []
+    lock = threading.Lock()
+
+    def announce(room_id: str, user_id: str, event: str, online: list[str],
+                 exclude_connection: str | None = None) -> list[str]:
+        with lock:
+            announced.append((event, user_id, online))
+        return []
+
+    monkeypatch.setattr(presence, "announce", announce)
+    connections.subscribe("other-tab", "lee.viewer@panjit.com.tw", room)
+    announced.clear()
+
+    def run_all(action: Any) -> None:
+        threads = [threading.Thread(target=action, args=(f"tab-{n}",)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    run_all(lambda tab: connections.subscribe(tab, user, room))
+    assert [(e, u) for e, u, _ in announced] == [("user_joined", user)]
+    assert presence.online_users(room) == sorted([user, "lee.viewer@panjit.com.tw"])
+    run_all(lambda tab: connections.unsubscribe(room, tab))
+    assert [(e, u) for e, u, _ in announced] == [("user_joined", user), ("user_left", user)]
+    assert announced[-1][2] == ["lee.viewer@panjit.com.tw"]
+    assert [p.user_id for p in PresenceModel.query(room, consistent_read=True)] == ["lee.viewer@panjit.com.tw"]

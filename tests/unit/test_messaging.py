@@ -219,6 +219,60 @@ def test_presence_join_and_leave(api: Api, room: str, management_api: Any) -> No
     assert left[0]["event"] == "user_left" and left[1]["online"] == ["chen.editor@panjit.com.tw"]
 
 
+def test_subscribing_again_on_the_same_connection_announces_nothing_and_the_reply_lists_the_caller(
+        api: Api, room: str, management_api: Any) -> None:
+    open_socket(api, "editor", "e")
+    send("e", _frame(type="subscribe", room_id=room))
+    open_socket(api, "viewer", "v")
+    send("v", _frame(type="subscribe", room_id=room))
+    subscribed = [f for f in management_api.frames("v") if f["type"] == "subscribed"]
+    assert subscribed[-1]["online"] == ["chen.editor@panjit.com.tw", "lee.viewer@panjit.com.tw"]
+    count = len(management_api.frames("e"))
+    send("v", _frame(type="subscribe", room_id=room))  # the same connection again (a resume)
+    assert len(management_api.frames("e")) == count
+    send("v", _frame(type="unsubscribe", room_id=room))  # one unsubscribe ends its presence
+    assert management_api.frames("e")[-1] == {"type": "presence", "room_id": room,
+                                              "online": ["chen.editor@panjit.com.tw"]}
+
+
+def test_a_subscribe_reads_the_rooms_users_not_every_connection(api: Api, room: str, management_api: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # presence is one item per (room, user): a tab of someone already online writes its
+    # subscription and presence and reads the room's users — no Query of the room's subscriptions
+    from chalicelib.connections.models import SubscriptionModel
+
+    open_socket(api, "editor", "e0")
+    send("e0", _frame(type="subscribe", room_id=room))
+    queried: list[str] = []
+    query = SubscriptionModel.query.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        queried.append(hash_key)
+        return query(cls, hash_key, *args, **kwargs)
+
+    monkeypatch.setattr(SubscriptionModel, "query", classmethod(counting))
+    for n in range(1, 6):
+        open_socket(api, "editor", f"e{n}")
+        send(f"e{n}", _frame(type="subscribe", room_id=room))
+    assert queried == []
+    open_socket(api, "viewer", "v")
+    send("v", _frame(type="subscribe", room_id=room))  # a new user: announced to the room's connections
+    assert queried == [room]
+
+
+def test_a_removed_member_is_no_longer_online(api: Api, room: str, management_api: Any) -> None:
+    open_socket(api, "viewer", "v")
+    send("v", _frame(type="subscribe", room_id=room))
+    online = {m["user_id"]: m["online"] for m in api.call("owner", "GET", f"/rooms/{room}/members").json_body["members"]}
+    assert online["lee.viewer@panjit.com.tw"] is True
+    assert api.call("owner", "DELETE", f"/rooms/{room}/members/lee.viewer@panjit.com.tw").status_code == 204
+    online = {m["user_id"]: m["online"] for m in api.call("owner", "GET", f"/rooms/{room}/members").json_body["members"]}
+    assert "lee.viewer@panjit.com.tw" not in online
+    from chalicelib.connections.models import PresenceModel
+
+    assert [p.user_id for p in PresenceModel.query(room)] == []
+
+
 def test_mentions_reach_the_mentioned_member_anywhere(api: Api, room: str, management_api: Any) -> None:
     open_socket(api, "viewer", "elsewhere")  # lee.viewer is connected but not looking at the room
     open_socket(api, "editor", "e")

@@ -20,6 +20,6 @@ def test_every_table_is_created_with_its_indexes_streams_and_ttl(aws: None) -> N
     conns = client.describe_table(TableName="unit-connections")["Table"]
     assert [i["IndexName"] for i in conns["GlobalSecondaryIndexes"]] == ["user-index"]
     for table in ["unit-sessions", "unit-refresh-tokens", "unit-ws-tickets", "unit-connections",
-                  "unit-subscriptions", "unit-login-failures"]:
+                  "unit-subscriptions", "unit-presence", "unit-login-failures"]:
         ttl = client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
         assert ttl["TimeToLiveStatus"] == "ENABLED" and ttl["AttributeName"] == "expires_at", table
