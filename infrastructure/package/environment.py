@@ -59,7 +59,7 @@ def declared_settings() -> list[Any]:
 
 def local_only() -> set[str]:
     """Env vars never set on AWS: local-stack plumbing or provided by Lambda itself."""
-    return {d.env for d in declared_settings() if not d.aws} | {"AWS_DEFAULT_REGION"}
+    return {d.env for d in declared_settings() if not d.aws} | {"AWS_DEFAULT_REGION", "_HANDLER"}
 
 
 def code_environment(websocket_stage: str) -> dict[str, Any]:

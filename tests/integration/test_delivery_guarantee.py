@@ -158,3 +158,22 @@ def test_the_clients_rules_recover_from_a_change_frame_that_skipped_a_version() 
     view.patch({"type": "reaction_removed", "room_id": "room", "message_id": "m", "emoji": "🔥", "user_id": "lee",
                 "version": 5})
     assert view.messages["m"]["reactions"] == {"🔥": ["wang"]} and view.messages["m"]["version"] == 5
+
+
+def test_the_clients_rules_keep_a_change_frame_that_overtook_its_message() -> None:
+    """What a clean-clone run found: a client subscribed, the replay was read (seq 11 at v1), the
+    message was edited and its live ``message_edited`` v2 reached the new subscription before the
+    replay frames did — dropped as a change to an unknown message, the client kept v1 for good."""
+    view = cc.RoomView("room", cc.Counts())
+    view.patch({"type": "message_edited", "room_id": "room", "message_id": "m", "content": "b ✎",
+                "edited_at": "t2", "version": 2})
+    view.patch({"type": "reaction_added", "room_id": "room", "message_id": "old", "emoji": "🔥", "user_id": "lee",
+                "version": 1})  # older than the copy that arrives below: dropped then
+    assert view.counts.unknown_patches == 2 and "m" not in view.messages
+    view.merge({"message_id": "m", "room_id": "room", "sequence_number": 11, "message_type": "text",
+                "content": "b", "reactions": {}, "version": 1}, "replay")
+    assert view.messages["m"]["content"] == "b ✎" and view.messages["m"]["version"] == 2
+    view.merge({"message_id": "old", "room_id": "room", "sequence_number": 3, "message_type": "text",
+                "content": "x", "reactions": {"🔥": ["wang"]}, "version": 3}, "replay")
+    assert view.messages["old"]["reactions"] == {"🔥": ["wang"]} and view.counts.stale_patches == 1
+    assert view.held == {}

@@ -26,6 +26,11 @@
   SPA's rules (patches move the version up whatever was skipped, full messages only when
   strictly newer) left a reaction missing for good when a patch v4 arrived over v2 before the
   replay's v4 (this test found that too).
+
+  Like the SPA, a change frame for a message not held yet is kept and applied when the message
+  arrives (``RoomView.held``): a change stored right after a subscription's replay was read is
+  delivered live, and its frame can reach the socket before the replay frames do (a clean-clone
+  run found a client that dropped such an edit and kept v1 for good).
 * :class:`Sender` — one WebSocket sending a mix of messages, edits, deletions and reactions.
   A message not acknowledged before the socket died is sent again with the same
   ``client_id``; every frame is followed by a ``ping`` whose ``pong`` marks that the frame was
@@ -132,7 +137,7 @@ class Counts:
     delivered_rest: int = 0  # ... from the REST gap fill
     duplicates: int = 0  # message frames already known (same or older version): suppressed
     stale_patches: int = 0  # change frames older than the message already held: suppressed
-    unknown_patches: int = 0  # change frames for a message not held yet (the SPA drops them)
+    unknown_patches: int = 0  # change frames for a message not held yet (kept until it arrives)
     version_gaps: int = 0  # change frames that skipped a version: the message was fetched again
     patches: int = 0
     reconnects: int = 0
@@ -175,6 +180,9 @@ class RoomView:
         # what happened to each message (and to the connection, under ""): for failure reports
         self.journal: dict[str, list[str]] = {}
         self.stale: dict[str, int] = {}  # message id → the version a change frame skipped to
+        # change frames for a message not held yet: its live frame overtook the replay (or page)
+        # that brings the message — a change stored right after the replay was read
+        self.held: dict[str, list[dict[str, Any]]] = {}
 
     def note(self, key: str, text: str) -> None:
         self.journal.setdefault(key, []).append(f"{time.strftime('%H:%M:%S')}.{int(time.time() * 1000) % 1000:03d} "
@@ -215,6 +223,8 @@ class RoomView:
                 self.counts.duplicates += 1
         if message_id in self.stale and int(incoming.get("version") or 1) >= self.stale[message_id]:
             del self.stale[message_id]
+        for frame in sorted(self.held.pop(message_id, []), key=lambda f: int(f.get("version") or 0)):
+            self.patch(frame)  # an older one is dropped there as stale
         self._advance()
 
     def system(self, frame: dict[str, Any]) -> None:
@@ -232,6 +242,7 @@ class RoomView:
                   f"{frame['type']} v{frame.get('version')} {frame.get('emoji', '')}{frame.get('user_id', '')} (held v{held})")
         if current is None:
             self.counts.unknown_patches += 1
+            self.held.setdefault(frame.get("message_id") or "", []).append(frame)
             return
         version = int(frame.get("version") or 0)
         held = int(current.get("version") or 1)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chatReducer,
   hasGap,
+  HELD_LIMIT,
   initialChatState,
   selectTimeline,
   typingUsers,
@@ -300,6 +301,36 @@ describe('chat reducer: typing, presence and later events', () => {
     expect(state.byId.m1).toMatchObject({ content: 'edited', reactions: { '👍': [WANG] }, version: 2 });
     // a late reaction frame of version 1 is dropped
     expect(chatReducer(state, { type: 'reaction', messageId: 'm1', emoji: '🔥', userId: WANG, added: true, version: 1 })).toBe(state);
+  });
+
+  it('a change frame that overtook its message is kept and applied when the message arrives', () => {
+    // subscribed, the replay was read (m3 at version 1), m3 was edited: the live edit v2 reached
+    // the socket before the replay did
+    let state = run(
+      loaded(1, 2),
+      { type: 'message/patch', messageId: 'm3', version: 2, changes: { content: 'edited', edited_at: 'x' } },
+      { type: 'reaction', messageId: 'm3', emoji: '👍', userId: WANG, added: true, version: 3 },
+      { type: 'reaction', messageId: 'm9', emoji: '🔥', userId: WANG, added: true, version: 1 },
+    );
+    expect(state.byId.m3).toBeUndefined();
+    expect(Object.keys(state.held)).toEqual(['m3', 'm9']);
+    state = chatReducer(state, { type: 'message', message: msg(3) });
+    expect(state.byId.m3).toMatchObject({ content: 'edited', reactions: { '👍': [WANG] }, version: 3 });
+    expect(Object.keys(state.held)).toEqual(['m9']);
+    // a kept change older than the copy that arrives is dropped
+    state = chatReducer(state, { type: 'message', message: msg(9, { version: 2, reactions: {} }) });
+    expect(state.byId.m9).toMatchObject({ reactions: {}, version: 2 });
+    expect(state.held).toEqual({});
+  });
+
+  it('keeps change frames for at most HELD_LIMIT messages, dropping the oldest', () => {
+    let state = loaded(1);
+    for (let i = 0; i <= HELD_LIMIT; i += 1) {
+      state = chatReducer(state, { type: 'message/patch', messageId: `x${i}`, version: 2, changes: { content: 'e' } });
+    }
+    expect(Object.keys(state.held)).toHaveLength(HELD_LIMIT);
+    expect(state.held.x0).toBeUndefined();
+    expect(state.held[`x${HELD_LIMIT}`]).toHaveLength(1);
   });
 
   it('reactions toggle per user and emoji', () => {

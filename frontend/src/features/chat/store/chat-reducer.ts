@@ -7,6 +7,10 @@
  * - `lastSeq` is the highest sequence number up to which nothing is missing (counted from the
  *   newest history page upward); `knownSeq` the highest the client knows exists. While
  *   `knownSeq > lastSeq` there is a gap, which the controller fills over REST (`after_seq`).
+ * - A change frame (edit, deletion, reaction) for a message not held yet is kept in `held` and
+ *   applied when the message arrives: its live frame can overtake the replay or history page
+ *   that brings the message (a change stored right after the replay was read). Kept for at most
+ *   `HELD_LIMIT` messages (older messages edited outside the loaded window are never loaded).
  * - Messages the user sends are optimistic `outbox` entries keyed by `client_id`:
  *   queued → sending → confirmed (removed; the message takes their place) or failed → retry.
  */
@@ -44,7 +48,11 @@ export type ChatState = {
   loadingOlder: boolean;
   /** The last edit / delete / reaction the server refused (an `error` frame naming its client_id), or `offline`. */
   notice: ChatNotice | null;
+  /** Change frames for messages not held yet, by message id (applied when the message arrives). */
+  held: Record<string, ChangeAction[]>;
 };
+
+export const HELD_LIMIT = 200;
 
 export type ChatNotice = { id: number; action: 'edit' | 'delete' | 'reaction'; code: string };
 
@@ -72,6 +80,8 @@ export type ChatAction =
   | { type: 'reaction'; messageId: string; emoji: string; userId: string; added: boolean; version?: number | undefined }
   | { type: 'notice'; notice: Omit<ChatNotice, 'id'> | null };
 
+export type ChangeAction = Extract<ChatAction, { type: 'message/patch' | 'reaction' }>;
+
 export function initialChatState(roomId: string, selfId: string): ChatState {
   return {
     roomId,
@@ -92,6 +102,7 @@ export function initialChatState(roomId: string, selfId: string): ChatState {
     loadError: false,
     loadingOlder: false,
     notice: null,
+    held: {},
   };
 }
 
@@ -159,7 +170,7 @@ export function mergeMessages(state: ChatState, incoming: ChatMessage[]): ChatSt
     }
   }
 
-  return advance({
+  const merged = advance({
     ...state,
     byId: byId ?? state.byId,
     seqIndex: seqIndex ?? state.seqIndex,
@@ -168,6 +179,32 @@ export function mergeMessages(state: ChatState, incoming: ChatMessage[]): ChatSt
     outbox: outbox.length === state.outbox.length ? state.outbox : outbox,
     typing: typingChanged ? typing : state.typing,
   });
+  return applyHeld(merged, added.map((m) => m.message_id));
+}
+
+/** Keeps a change frame whose message is not held yet (see `held`). */
+function hold(state: ChatState, action: ChangeAction): ChatState {
+  const held = { ...state.held, [action.messageId]: [...(state.held[action.messageId] ?? []), action] };
+  const ids = Object.keys(held);
+  if (ids.length > HELD_LIMIT) delete held[ids[0]!]; // the oldest first
+  return { ...state, held };
+}
+
+/** Applies the kept change frames of messages that just arrived, oldest version first (those
+ * older than the arrived copy are dropped by the version check). */
+function applyHeld(state: ChatState, arrived: string[]): ChatState {
+  let next = state;
+  for (const id of arrived) {
+    const changes = next.held[id];
+    if (!changes) continue;
+    const rest = { ...next.held };
+    delete rest[id];
+    next = { ...next, held: rest };
+    for (const change of [...changes].sort((a, b) => (a.version ?? 0) - (b.version ?? 0))) {
+      next = chatReducer(next, change);
+    }
+  }
+  return next;
 }
 
 function mergeSorted(a: string[], b: string[], key: (id: string) => number): string[] {
@@ -354,7 +391,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return updateOutgoing(state, action.clientId, (o) => (o.status === 'failed' ? null : o));
     case 'message/patch': {
       const current = state.byId[action.messageId];
-      if (!current) return state;
+      if (!current) return hold(state, action);
       // One stored change can produce several frames with the same version (an edit and a
       // reaction): equal versions apply (they are idempotent), only older ones are dropped.
       if (action.version !== undefined && action.version < (current.version ?? 1)) return state;
@@ -363,7 +400,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     }
     case 'reaction': {
       const current = state.byId[action.messageId];
-      if (!current) return state;
+      if (!current) return hold(state, action);
       if (action.version !== undefined && action.version < (current.version ?? 1)) return state;
       const users = current.reactions?.[action.emoji] ?? [];
       const has = users.includes(action.userId);
