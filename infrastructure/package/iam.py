@@ -25,8 +25,11 @@ ACCESS: dict[str, dict[str, Any]] = {
         "ssm_jwt": True, "files_bucket": True, "vpc": True, "manage_connections": True,
     },
     "WebsocketConnect": {
-        # ?room_id= subscribes at connect (membership checked first)
+        # ?room_id= subscribes at connect (membership checked first) and announces a user's first
+        # connection to the room (user_joined, presence); the oldest connections beyond the
+        # per-user limit are closed
         "tables": {"ws-tickets": "rw", "sessions": "r", "users": "r", "domain:connections": "rw", "domain:rooms": "r"},
+        "manage_connections": True,
     },
     "WebsocketMessage": {
         "tables": {"domain:timeline": "rw", "domain:messaging": "rw", "domain:connections": "rw",
