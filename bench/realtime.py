@@ -60,6 +60,7 @@ import traceback
 import urllib.request
 import uuid
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -391,32 +392,25 @@ async def throughput(target: Any, seconds: float) -> dict[str, Any]:
 async def measure(target: Any, subs: list[int], messages: int, seconds: float, warmup: float = 0) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if warmup > 0:
-        began = time.monotonic()
-        try:
-            result = await throughput(target, warmup)
-        except Exception as exc:  # noqa: BLE001
-            result = _failure(exc, began)
-        results["warmup"] = result
-        _progress(target.name, f"warm-up ({warmup:.0f} s of {SENDERS} senders, not in the table)", result)
-        await asyncio.to_thread(target.settle)
+        results["warmup"] = await _phase(target, f"warm-up ({warmup:.0f} s of {SENDERS} senders, not in the table)",
+                                         throughput(target, warmup))
     for count in subs:
-        began = time.monotonic()
-        try:
-            result = await latency(target, count, messages)
-        except Exception as exc:  # noqa: BLE001 - reported in the table, the other rows still run
-            result = _failure(exc, began)
-        results[f"subs {count}"] = result
-        _progress(target.name, f"{count} subscribers", result)
-        await asyncio.to_thread(target.settle)
+        results[f"subs {count}"] = await _phase(target, f"{count} subscribers", latency(target, count, messages))
+    results["throughput"] = await _phase(target, f"{SENDERS} senders × {ROOMS} rooms", throughput(target, seconds))
+    return results
+
+
+async def _phase(target: Any, what: str, run: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """Run one phase, print its line, and wait for the gateway to settle before the next.
+    A failure is reported in the table; the other phases still run."""
     began = time.monotonic()
     try:
-        result = await throughput(target, seconds)
+        result = await run
     except Exception as exc:  # noqa: BLE001
         result = _failure(exc, began)
-    results["throughput"] = result
-    _progress(target.name, f"{SENDERS} senders × {ROOMS} rooms", result)
+    _progress(target.name, what, result)
     await asyncio.to_thread(target.settle)
-    return results
+    return result
 
 
 def _failure(exc: BaseException, began: float) -> dict[str, Any]:
