@@ -8,9 +8,12 @@ The dispatcher (``realtime.service``) validates the frame with the schema, loads
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from cachetools import TTLCache
 
 from chalicelib.auth.principal import Principal
 from chalicelib.connections import presence
@@ -40,6 +43,10 @@ Reply = dict[str, Any]
 
 CHANGE_MARGIN = 5.0  # seconds: writes stamped just before a client's last sync
 ACTIVITY_EVERY = 30.0  # seconds: how often messages move a room's last_activity_at
+
+# Rooms whose last activity this container moved within ACTIVITY_EVERY (see _keep_active).
+_MOVED: TTLCache[str, bool] = TTLCache(maxsize=10_000, ttl=ACTIVITY_EVERY, timer=lambda: clock.now())
+_MOVED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -107,9 +114,29 @@ def send(call: FrameCall[MessageFrame]) -> list[Reply]:
         require_ready_file(frame.room_id, frame.file_id)
     in_room = room_access.member_ids(frame.room_id) if frame.mentions else set()
     ack = messaging.send_message(call.principal.user_id, frame, in_room)
-    if clock.now() - clock.parse_iso(access.room.last_activity_at) > ACTIVITY_EVERY:
-        touch_room(frame.room_id)
+    _keep_active(access)
     return [ack]
+
+
+def _keep_active(access: Access) -> None:
+    """Move the room's ``last_activity_at`` (members' lists sort by it) when it is older than
+    ``ACTIVITY_EVERY`` — once per container per period. The room in ``access`` is the one read
+    at most every ``SESSION_CACHE_SECONDS``: it still shows the old time after the move, so
+    without remembering, every message of that window moved it (and rewrote every membership)
+    again."""
+    room_id = access.room_id
+    if clock.now() - clock.parse_iso(access.room.last_activity_at) <= ACTIVITY_EVERY:
+        return
+    with _MOVED_LOCK:
+        if room_id in _MOVED:
+            return
+        _MOVED[room_id] = True
+    try:
+        touch_room(room_id)
+    except Exception:
+        with _MOVED_LOCK:
+            _MOVED.pop(room_id, None)  # the next message tries again
+        raise
 
 
 def edit(call: FrameCall[EditFrame]) -> list[Reply]:

@@ -351,3 +351,35 @@ def test_websocket_access_is_read_once_per_session_cache_bound(api: Api, room: s
     at["now"] += 5  # SESSION_CACHE_SECONDS (5 s)
     send("e", json.dumps(message_frame(room, "after the bound")))
     assert last_frame(management_api, "e")["code"] == "forbidden"
+
+
+def test_messages_move_the_rooms_last_activity_once_per_period(api: Api, room: str, management_api: Any,
+                                                                monkeypatch: Any) -> None:
+    """The first message after ACTIVITY_EVERY moves the room's last activity (and its members'
+    copies); the next ones do not, although the room they read (kept up to SESSION_CACHE_SECONDS)
+    still shows the old time. After another period the next message moves it again."""
+    from chalicelib.core import clock
+    from chalicelib.realtime import handlers
+    from chalicelib.rooms.models import MembershipModel, RoomModel
+
+    at = {"now": clock.now()}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    moved: list[str] = []
+    touch = handlers.touch_room
+    monkeypatch.setattr(handlers, "touch_room", lambda room_id: (moved.append(room_id), touch(room_id))[1])
+    open_socket(api, "editor", "e")
+    send("e", json.dumps(message_frame(room, "fresh room")))
+    assert last_frame(management_api, "e")["type"] == "ack" and moved == []
+    at["now"] += handlers.ACTIVITY_EVERY + 1
+    first = at["now"]
+    for i in range(4):  # within the 5 s the room read is kept
+        send("e", json.dumps(message_frame(room, f"busy {i}")))
+        assert last_frame(management_api, "e")["type"] == "ack"
+        at["now"] += 1
+    assert moved == [room]
+    assert RoomModel.get(room).last_activity_at == clock.iso(first)
+    assert {m.activity_key.split("#")[0] for m in MembershipModel.query(room)} == {clock.iso(first)}
+    at["now"] = first + handlers.ACTIVITY_EVERY + 2
+    send("e", json.dumps(message_frame(room, "a period later")))
+    assert last_frame(management_api, "e")["type"] == "ack"
+    assert moved == [room, room]
