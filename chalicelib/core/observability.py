@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "incident-response")
 
@@ -43,14 +44,22 @@ def flush_metrics() -> None:
     """Print the pending EMF metrics (one JSON line; CloudWatch turns it into metrics).
 
     Never raises: a metric that cannot be written must not fail the invocation that added it
-    (its response — a message's ``ack`` — would be lost). The lock makes "anything to flush?"
-    and the flush one step, and no :func:`add_metric` runs during it."""
+    (its response — a message's ``ack`` — would be lost). The lock covers taking the set
+    ("anything to flush?", serialise, clear: no :func:`add_metric` runs meanwhile) but not the
+    write to stdout: where invocations share a process, one adding a metric on a message's ack
+    path waited for another's print (a blocked pipe held everyone). powertools' own flush is
+    the same three steps with the print in the middle."""
     with _metrics_lock:
+        if not metrics.metric_set:
+            return
         try:
-            if metrics.metric_set:
-                metrics.flush_metrics()
+            line = None if is_metrics_disabled() else json.dumps(metrics.serialize_metric_set(), separators=(",", ":"))
         except Exception:  # noqa: BLE001 - observability must never break a request
             logger.warning("metrics not flushed", exc_info=True)
+            line = None
+        metrics.clear_metrics()  # a set that cannot be serialised is not tried again with every invocation
+    if line is not None:
+        print(line)
 
 
 def _safe_id(value: Any) -> str | None:

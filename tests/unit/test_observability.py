@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import threading
 from typing import Any
 
@@ -58,12 +59,43 @@ def test_concurrent_invocations_flush_their_metrics_without_failing(capsys: pyte
     assert "metrics not flushed" not in captured_logs.getvalue()
 
 
+def test_adding_a_metric_does_not_wait_for_another_invocations_print(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the gateway runs invocations on threads of one process: a message's ack path adds a metric
+    # while another invocation's flush is writing to a stdout that blocks (a full pipe)
+    printing, release = threading.Event(), threading.Event()
+
+    class BlockingStdout(io.StringIO):
+        def write(self, text: str) -> int:
+            if '"_aws"' in text:
+                printing.set()
+                release.wait(10)
+            return super().write(text)
+
+    out = BlockingStdout()
+    monkeypatch.setattr(sys, "stdout", out)
+    observability.add_metric("Before", unit="Count", value=1)
+    flushing = threading.Thread(target=observability.flush_metrics)
+    flushing.start()
+    added = threading.Event()
+    try:
+        assert printing.wait(5)
+        threading.Thread(target=lambda: (observability.add_metric("During", unit="Count", value=1),
+                                         added.set())).start()
+        assert added.wait(2), "add_metric waited for the other flush's print"
+    finally:
+        release.set()
+        flushing.join()
+    observability.flush_metrics()
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [[k for k in line if k in ("Before", "During")] for line in lines] == [["Before"], ["During"]]
+
+
 def test_a_failing_metrics_flush_does_not_lose_the_ack(api: Api, room: str, management_api: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("EMF serialisation failed")
 
-    monkeypatch.setattr(observability.metrics, "flush_metrics", broken)
+    monkeypatch.setattr(observability.metrics, "serialize_metric_set", broken)
     open_socket(api, "editor", "e")
     answer = send("e", json.dumps(message_frame(room, "溫度 85 度")))
     assert answer["statusCode"] == 200 and json.loads(answer["body"])["type"] == "ack"
