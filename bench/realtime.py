@@ -10,8 +10,10 @@ Two servers, driven by the same asyncio client in this process:
   in-memory broadcast to the room. It runs as a subprocess of this script (so it does not share
   the client's event loop, like the project's servers) on a free loopback port.
 * **project** — DynamoDB Local + the local gateway (REST, WebSocket API, stream poller,
-  ``@connections``) as subprocesses, as ``bench.messaging`` starts them; each connection gets
-  its own single-use ticket (``/api/auth/ws-ticket``) and subscribes with ``subscribe``.
+  ``@connections``) as subprocesses, configured as ``make dev`` runs them (DynamoDB Local keeps
+  its data on disk, in a temporary directory here; the stream readers poll at the gateway's
+  default interval); each connection gets its own single-use ticket (``/api/auth/ws-ticket``)
+  and subscribes with ``subscribe``.
 
 Measured for both:
 
@@ -503,12 +505,16 @@ def main() -> None:
     for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1",
                        "JWT_SECRET": "bench-signing-key-that-is-long-enough-0123456789"}.items():
         os.environ.setdefault(key, value)
+    from infrastructure.local_gateway.config import Options as GatewayOptions
     from tests.servers.dynamodb_local import run_dynamodb_local
     from tests.servers.gateway import run_gateway
 
-    with run_dynamodb_local() as ddb, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data:
+    # as `make dev` runs them: DynamoDB Local keeps its data on disk, the gateway polls at its default
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data, \
+            run_dynamodb_local(db_path=Path(data) / "dynamodb") as ddb:
         with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
-                         data_dir=Path(data), table_prefix="benchrt", env=GATEWAY_ENV) as gw:
+                         data_dir=Path(data), table_prefix="benchrt", env=GATEWAY_ENV,
+                         extra_args=["--poll-interval", str(GatewayOptions.poll_interval)]) as gw:
             print("project (DynamoDB Local + local gateway):", flush=True)
             project = Project(gw.url, gw.ws_url, gw.dynamodb_endpoint, gw.table_prefix)
             proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds, args.warmup))

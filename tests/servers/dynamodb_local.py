@@ -114,6 +114,8 @@ def run_dynamodb_local(startup_timeout: float = 60.0, db_path: Path | None = Non
         raise DynamoDBLocalUnavailable("java is not installed (DynamoDB Local needs it)")
     workdir = jar_dir()
     port = port or free_port()
+    if db_path is not None:
+        db_path.mkdir(parents=True, exist_ok=True)
     storage = ["-dbPath", str(db_path)] if db_path is not None else ["-inMemory"]
     args = [java, "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-port", str(port),
             *storage, "-sharedDb", "-disableTelemetry"]
