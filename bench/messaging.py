@@ -6,7 +6,8 @@ Runs the real path: DynamoDB Local + the local gateway (REST, WebSocket, stream 
 @connections) as subprocesses; N WebSocket clients subscribe to one room; a sender posts
 messages and every receiver timestamps the matching ``message`` frame. The capacity per
 message is measured in-process on the same DynamoDB Local by running the ``$default`` handler
-and the fan-out handler with a metered pynamodb (posts go to a no-op Management API).
+and the fan-out handler with a metered pynamodb (posts go to a no-op Management API), which also
+gives the handlers' own time: ingest ms per message and fan-out ms per delivery.
 Note: the stream poller polls every ``--poll-interval`` s, which bounds the latency floor
 (Lambda's event source mapping polls about 4×/s per shard, similar).
 """
@@ -115,13 +116,16 @@ async def run_latency(ws_url: str, base: str, token: str, receivers_token: str, 
             "deliveries_per_s": sum(len(v) for v in seen.values()) / drained}
 
 
-def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float, dict[str, int]]:
-    """RCU/WCU of one message: ``$default`` (send) + the stream fan-out record."""
+def capacity_per_message(endpoint: str, subscribers: int) -> dict[str, Any]:
+    """RCU/WCU of one message (``$default`` (send) + the stream fan-out record) and the handlers'
+    time: ``$default`` per message (ingest) and the fan-out per delivery (p50 of the invocation
+    over the room's subscribers; posts go to a no-op Management API, so this is the function's own
+    time — on AWS each post adds its HTTPS call, made in parallel)."""
     # one sender sends every probe's messages at once: the per-user message rate is out of the way
     # (otherwise the second probe's sends are refused with rate_limited and store nothing)
     os.environ.update({"DYNAMODB_ENDPOINT": endpoint, "TABLE_PREFIX": "benchcap",
                        "WS_MANAGEMENT_ENDPOINT": "http://127.0.0.1:9", "MESSAGE_RATE": "100000",
-                       "MESSAGE_BURST": "100000"})
+                       "MESSAGE_BURST": "100000", "POWERTOOLS_METRICS_DISABLED": "true"})  # no EMF lines in the table
     from datetime import datetime, timedelta
 
     import app as app_module
@@ -156,20 +160,29 @@ def capacity_per_message(endpoint: str, subscribers: int) -> tuple[float, float,
     for i in range(subscribers):
         SubscriptionModel(room, f"c{i}", user_id=f"u{i}", subscribed_at=clock.iso(), expires_at=later).save()
     samples = 20
+    ingest_ms: list[float] = []
+    fanout_ms: list[float] = []
     with metered() as meter:
         for i in range(samples):
             frame = {"type": "message", "room_id": room, "client_id": str(uuid.uuid4()), "content": f"m{i}"}
+            began = time.perf_counter()
             realtime.handle_frame("sender", json.dumps(frame))
+            ingest_ms.append((time.perf_counter() - began) * 1000)
         send_r, send_w = meter.read / samples, meter.write / samples
         calls = dict(meter.calls)
         meter.reset()
         for message in MessageModel.query(room):
+            if message.message_type != "text":
+                continue  # the room's creation events
             image = message.serialize()
+            began = time.perf_counter()
             app_module.message_fanout({"Records": [{"eventID": "1", "eventName": "INSERT",
                                                     "eventSource": "aws:dynamodb",
                                                     "dynamodb": {"NewImage": image, "SequenceNumber": "1"}}]}, None)
+            fanout_ms.append((time.perf_counter() - began) * 1000)
         fan_r = meter.read / samples
-    return send_r + fan_r, send_w, calls
+    return {"rcu": send_r + fan_r, "wcu": send_w, "calls": calls, "ingest_ms": percentile(ingest_ms, 50),
+            "delivery_ms": percentile(fanout_ms, 50) / subscribers}
 
 
 def main() -> None:
@@ -184,7 +197,9 @@ def main() -> None:
     from tests.servers.dynamodb_local import run_dynamodb_local
     from tests.servers.gateway import run_gateway
 
-    with run_dynamodb_local() as ddb, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data:
+    # as `make dev` runs it: DynamoDB Local keeps its data on disk
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data, \
+            run_dynamodb_local(db_path=Path(data) / "dynamodb") as ddb:
         # S3 is not used by the bench: an address nothing answers on (no moto anywhere)
         # one sender at 10 messages/s and 100 subscribers of one user: the per-user limits out of the way
         limits = {"MAX_CONNECTIONS_PER_USER": "5000", "MESSAGE_RATE": "100000", "MESSAGE_BURST": "100000"}
@@ -210,9 +225,11 @@ def main() -> None:
                   f"age {fanout_info['max_iterator_age_ms']} ms, {fanout_info['lag_warnings']} lag warning(s), "
                   f"{fanout_info['records_given_up']} given up")
         for subscribers in [10, 100]:
-            read, write, calls = capacity_per_message(ddb.endpoint, subscribers)
-            print(f"capacity per message with {subscribers} subscribers: {read:.1f} RCU, {write:.1f} WCU "
-                  f"(send path calls per message: { {k: round(v / 20, 1) for k, v in calls.items()} })")
+            cap = capacity_per_message(ddb.endpoint, subscribers)
+            print(f"capacity per message with {subscribers} subscribers: {cap['rcu']:.1f} RCU, {cap['wcu']:.1f} WCU "
+                  f"(send path calls per message: { {k: round(v / 20, 1) for k, v in cap['calls'].items()} }); "
+                  f"handler time p50: ingest {cap['ingest_ms']:.1f} ms per message, fan-out "
+                  f"{cap['delivery_ms']:.3f} ms per delivery")
 
 
 if __name__ == "__main__":
