@@ -90,6 +90,19 @@ def test_adding_a_metric_does_not_wait_for_another_invocations_print(monkeypatch
     assert [[k for k in line if k in ("Before", "During")] for line in lines] == [["Before"], ["During"]]
 
 
+def test_disabled_metrics_are_dropped_not_printed(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    observability.add_metric("Dropped", unit="Count", value=1)
+    observability.flush_metrics()
+    assert '"_aws"' not in capsys.readouterr().out
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    observability.add_metric("Kept", unit="Count", value=1)
+    observability.flush_metrics()
+    [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines() if '"_aws"' in x]
+    assert "Kept" in line and "Dropped" not in line
+
+
 def test_a_failing_metrics_flush_does_not_lose_the_ack(api: Api, room: str, management_api: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_: Any, **__: Any) -> None:
