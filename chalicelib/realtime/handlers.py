@@ -19,6 +19,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.connections import presence
 from chalicelib.connections import service as connections
 from chalicelib.core import clock
+from chalicelib.core.observability import logger
 from chalicelib.files.service import require_ready_file
 from chalicelib.messaging import operations
 from chalicelib.messaging import service as messaging
@@ -133,10 +134,10 @@ def _keep_active(access: Access) -> None:
         _MOVED[room_id] = True
     try:
         touch_room(room_id)
-    except Exception:
+    except Exception:  # noqa: BLE001 - the message is stored: its ack must not be lost to bookkeeping
+        logger.warning("moving the room's last activity failed", extra={"room_id": room_id}, exc_info=True)
         with _MOVED_LOCK:
             _MOVED.pop(room_id, None)  # the next message tries again
-        raise
 
 
 def edit(call: FrameCall[EditFrame]) -> list[Reply]:

@@ -383,3 +383,31 @@ def test_messages_move_the_rooms_last_activity_once_per_period(api: Api, room: s
     send("e", json.dumps(message_frame(room, "a period later")))
     assert last_frame(management_api, "e")["type"] == "ack"
     assert moved == [room, room]
+
+
+def test_a_failed_activity_move_keeps_the_ack_and_is_tried_again(api: Api, room: str, management_api: Any,
+                                                                 monkeypatch: Any) -> None:
+    """The message is stored before the room's last activity moves: a failing move (DynamoDB
+    throttling) is logged, the sender still gets the ack, and the next message tries again."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.core import clock
+    from chalicelib.realtime import handlers
+
+    at = {"now": clock.now() + handlers.ACTIVITY_EVERY + 1}
+    monkeypatch.setattr(clock, "now", lambda: at["now"])
+    tries: list[str] = []
+
+    def throttled(room_id: str) -> None:
+        tries.append(room_id)
+        raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem")
+
+    monkeypatch.setattr(handlers, "touch_room", throttled)
+    open_socket(api, "editor", "e")
+    for text in ("first", "second"):
+        message = message_frame(room, text)
+        send("e", json.dumps(message))
+        ack = last_frame(management_api, "e")
+        assert ack["type"] == "ack" and ack["client_id"] == message["client_id"]
+    assert tries == [room, room]
+    assert [m.content for m in MessageModel.query(room) if m.message_type == "text"] == ["first", "second"]
