@@ -32,8 +32,11 @@ ACCESS: dict[str, dict[str, Any]] = {
         "manage_connections": True,
     },
     "WebsocketMessage": {
+        # a message over 30 s after the room's last activity moves it, and its members' copies
+        # (rooms.service.touch_room): "rooms" and "memberships" are written, templates only read
         "tables": {"domain:timeline": "rw", "domain:messaging": "rw", "domain:connections": "rw",
-                   "domain:rooms": "r", "domain:files": "r", "sessions": "r", "users": "r"},
+                   "domain:rooms": "r", "rooms": "rw", "memberships": "rw", "domain:files": "r",
+                   "sessions": "r", "users": "r"},
         "manage_connections": True,
     },
     "WebsocketDisconnect": {
