@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,34 @@ import websockets
 from bench.capacity import metered, percentile
 
 PASSWORD = "Passw0rd!"
+LOCAL_ENV = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1",
+             "JWT_SECRET": "bench-signing-key-that-is-long-enough-0123456789"}
+
+
+@contextmanager
+def dev_dynamodb() -> Iterator[tuple[Any, Path]]:
+    """DynamoDB Local as ``make dev`` runs it: its data on disk, here in a temporary directory
+    (yielded too: the gateway's data directory). Sets the local AWS variables first."""
+    for key, value in LOCAL_ENV.items():
+        os.environ.setdefault(key, value)
+    from tests.servers.dynamodb_local import run_dynamodb_local
+
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data, \
+            run_dynamodb_local(db_path=Path(data) / "dynamodb") as ddb:
+        yield ddb, Path(data)
+
+
+@contextmanager
+def dev_gateway(ddb: Any, data: Path, table_prefix: str, env: dict[str, str]) -> Iterator[Any]:
+    """The local gateway on ``ddb`` as ``make dev`` runs it (its default stream poll interval).
+    S3 is not used by the benches: an address nothing answers on (no moto anywhere)."""
+    from infrastructure.local_gateway.config import Options as GatewayOptions
+    from tests.servers.gateway import run_gateway
+
+    with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
+                     data_dir=data, table_prefix=table_prefix, env=env,
+                     extra_args=["--poll-interval", str(GatewayOptions.poll_interval)]) as gw:
+        yield gw
 
 
 def rest(base: str, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
@@ -192,22 +222,10 @@ def main() -> None:
     parser.add_argument("--fanout", default="10,100")
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
-    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1",
-                       "JWT_SECRET": "bench-signing-key-that-is-long-enough-0123456789"}.items():
-        os.environ.setdefault(key, value)
-    from infrastructure.local_gateway.config import Options as GatewayOptions
-    from tests.servers.dynamodb_local import run_dynamodb_local
-    from tests.servers.gateway import run_gateway
-
-    # as `make dev` runs them: DynamoDB Local keeps its data on disk, the gateway polls at its default
-    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data, \
-            run_dynamodb_local(db_path=Path(data) / "dynamodb") as ddb:
-        # S3 is not used by the bench: an address nothing answers on (no moto anywhere)
+    with dev_dynamodb() as (ddb, data):
         # one sender at 10 messages/s and 100 subscribers of one user: the per-user limits out of the way
         limits = {"MAX_CONNECTIONS_PER_USER": "5000", "MESSAGE_RATE": "100000", "MESSAGE_BURST": "100000"}
-        with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
-                         data_dir=Path(data), table_prefix="benchgw", env=limits,
-                         extra_args=["--poll-interval", str(GatewayOptions.poll_interval)]) as gw:
+        with dev_gateway(ddb, data, "benchgw", limits) as gw:
             base = gw.url
             owner = rest(base, "POST", "/api/auth/login", {"username": "wang.owner", "password": PASSWORD})["access_token"]
             viewer = rest(base, "POST", "/api/auth/login", {"username": "lee.viewer", "password": PASSWORD})["access_token"]

@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import signal
 import sqlite3
@@ -70,7 +69,7 @@ from typing import Any
 import websockets
 
 from bench.capacity import percentile
-from bench.messaging import PASSWORD, open_client, rest
+from bench.messaging import PASSWORD, dev_dynamodb, dev_gateway, open_client, rest
 
 BATCH = 50  # connections opened at once
 PACE = 0.1  # seconds between latency messages
@@ -502,24 +501,12 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(10)
-    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_REGION": "us-east-1",
-                       "JWT_SECRET": "bench-signing-key-that-is-long-enough-0123456789"}.items():
-        os.environ.setdefault(key, value)
-    from infrastructure.local_gateway.config import Options as GatewayOptions
-    from tests.servers.dynamodb_local import run_dynamodb_local
-    from tests.servers.gateway import run_gateway
-
-    # as `make dev` runs them: DynamoDB Local keeps its data on disk, the gateway polls at its default
-    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data, \
-            run_dynamodb_local(db_path=Path(data) / "dynamodb") as ddb:
-        with run_gateway(dynamodb_endpoint=ddb.endpoint, s3_endpoint="http://127.0.0.1:9", store="local",
-                         data_dir=Path(data), table_prefix="benchrt", env=GATEWAY_ENV,
-                         extra_args=["--poll-interval", str(GatewayOptions.poll_interval)]) as gw:
-            print("project (DynamoDB Local + local gateway):", flush=True)
-            project = Project(gw.url, gw.ws_url, gw.dynamodb_endpoint, gw.table_prefix)
-            proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds, args.warmup))
-            fanout = next((s for s in project.info().get("streams", []) if s.get("function") == "message_fanout"), {})
-            log = gw.output()
+    with dev_dynamodb() as (ddb, data), dev_gateway(ddb, data, "benchrt", GATEWAY_ENV) as gw:
+        print("project (DynamoDB Local + local gateway):", flush=True)
+        project = Project(gw.url, gw.ws_url, gw.dynamodb_endpoint, gw.table_prefix)
+        proj_results = asyncio.run(measure(project, subs, args.messages, args.seconds, args.warmup))
+        fanout: dict[str, Any] = next((s for s in project.info().get("streams", []) if s.get("function") == "message_fanout"), {})
+        log = gw.output()
     if any("error" in r or "closed early" in r.get("notes", "") for r in proj_results.values()) or "Traceback" in log:
         kept = Path(tempfile.gettempdir()) / "bench-realtime-gateway.log"
         kept.write_text(log, encoding="utf-8")
